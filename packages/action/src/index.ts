@@ -1,0 +1,5 @@
+export * from './context';
+export * from './durations';
+export * from './inputs';
+export * from './runtime';
+export * from './summary';

@@ -1,0 +1,29 @@
+/** Markdown for job summaries: tables, not log dumps. */
+
+/** Escapes text for a markdown table cell: pipes, new lines and HTML-looking brackets. */
+export function cell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  return String(value)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n/g, '<br>');
+}
+
+/** A GitHub-flavoured markdown table. Cells are escaped unless already markdown (`{ md: … }`). */
+export function table(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    line(headers.map((h) => cell(h))),
+    line(headers.map(() => '---')),
+    ...rows.map((r) => line(r.map((c) => (typeof c === 'object' && c !== null ? c.md : cell(c))))),
+  ].join('\n');
+}
+
+export type Cell = string | number | boolean | null | undefined | { md: string };
+
+export function link(label: string, url: string | undefined): Cell {
+  if (!url) return label;
+  return { md: `[${cell(label).replace(/[[\]]/g, '\\$&')}](${url.replace(/[()\s]/g, encodeURIComponent)})` };
+}

@@ -1,0 +1,260 @@
+import type { WebhookMessage } from './message';
+import { describeNetworkError, type HttpResponse, type Transport } from './transport';
+import type { Webhook } from './webhook-url';
+
+export interface DeliveryOptions {
+  readonly transport: Transport;
+  /** Budget for the whole delivery (every webhook, every message, every retry). */
+  readonly timeoutMs: number;
+  readonly userAgent: string;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Attempts per message for 5xx and network errors. */
+  readonly maxAttempts?: number;
+  readonly log?: (message: string) => void;
+}
+
+export interface DeliveryResult {
+  readonly webhook: Webhook;
+  readonly ok: boolean;
+  readonly messageIds: string[];
+  /** Messages Discord saved, of those we had. */
+  readonly delivered: number;
+  readonly attempts: number;
+  /** Why it failed, in words, naming no secret. */
+  readonly reason?: string;
+  readonly status?: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Sends every message to every webhook; webhooks in parallel, one failing never stops another. */
+export async function deliverAll(
+  webhooks: readonly Webhook[],
+  messages: readonly WebhookMessage[],
+  options: DeliveryOptions,
+): Promise<DeliveryResult[]> {
+  const now = options.now ?? Date.now;
+  const deadline = now() + options.timeoutMs;
+  return Promise.all(webhooks.map((w) => deliverTo(w, messages, options, deadline)));
+}
+
+async function deliverTo(
+  webhook: Webhook,
+  messages: readonly WebhookMessage[],
+  options: DeliveryOptions,
+  deadline: number,
+): Promise<DeliveryResult> {
+  const ids: string[] = [];
+  let attempts = 0;
+  let pause = 0;
+  for (const message of messages) {
+    if (pause > 0) {
+      // The bucket said it was empty: wait for its reset rather than collect a 429.
+      if (!(await wait(pause, deadline, options))) {
+        return {
+          webhook,
+          ok: false,
+          messageIds: ids,
+          delivered: ids.length,
+          attempts,
+          reason: timeoutReason(options),
+        };
+      }
+    }
+    const result = await sendOne(webhook, message, options, deadline);
+    attempts += result.attempts;
+    if (!result.ok) {
+      return {
+        webhook,
+        ok: false,
+        messageIds: ids,
+        delivered: ids.length,
+        attempts,
+        reason: result.reason,
+        ...(result.status ? { status: result.status } : {}),
+      };
+    }
+    if (result.id) ids.push(result.id);
+    pause = result.pauseMs;
+  }
+  return { webhook, ok: true, messageIds: ids, delivered: messages.length, attempts };
+}
+
+type SendResult =
+  | { ok: true; id?: string; attempts: number; pauseMs: number }
+  | { ok: false; reason: string; status?: number; attempts: number };
+
+async function sendOne(
+  webhook: Webhook,
+  message: WebhookMessage,
+  options: DeliveryOptions,
+  deadline: number,
+): Promise<SendResult> {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const body = JSON.stringify(message);
+  let failures = 0;
+  let attempts = 0;
+  let lastReason = '';
+  // 429s do not count against maxAttempts (Discord told us when to come back) but are bounded too.
+  for (let round = 0; round < maxAttempts + 10; round++) {
+    const remaining = deadline - now();
+    if (remaining <= 0)
+      return {
+        ok: false,
+        reason: lastReason ? `${lastReason}; then ${timeoutReason(options)}` : timeoutReason(options),
+        attempts,
+      };
+    attempts++;
+    let response: HttpResponse;
+    try {
+      response = await options.transport({
+        url: webhook.url,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': options.userAgent,
+          'content-length': String(Buffer.byteLength(body)),
+        },
+        body,
+        signal: AbortSignal.timeout(remaining),
+      });
+    } catch (error) {
+      const what = describeNetworkError(error);
+      if (what === 'timed out') return { ok: false, reason: timeoutReason(options), attempts };
+      lastReason = what;
+      failures++;
+      if (failures >= maxAttempts) return { ok: false, reason: `${what} (${attempts} attempts)`, attempts };
+      options.log?.(`${webhook.label}: ${what}; retrying`);
+      if (!(await wait(backoff(failures, random), deadline, options))) {
+        return { ok: false, reason: `${what}; then ${timeoutReason(options)}`, attempts };
+      }
+      continue;
+    }
+    const { status } = response;
+    if (status >= 200 && status < 300) {
+      return { ok: true, attempts, pauseMs: bucketPause(response), ...messageId(response) };
+    }
+    if (status === 429) {
+      const ms = retryAfterMs(response);
+      lastReason = `rate limited by Discord${isGlobal(response) ? ' (global limit)' : ''}`;
+      options.log?.(`${webhook.label}: ${lastReason}; retrying in ${(ms / 1000).toFixed(2)} s`);
+      if (now() + ms > deadline) {
+        return {
+          ok: false,
+          status,
+          reason: `rate limited by Discord for ${(ms / 1000).toFixed(1)} s, longer than the time left before the ${formatBudget(options)} timeout`,
+          attempts,
+        };
+      }
+      await (options.sleep ?? defaultSleep)(ms);
+      continue;
+    }
+    if (status >= 500) {
+      lastReason = `Discord answered ${status}`;
+      failures++;
+      if (failures >= maxAttempts)
+        return { ok: false, status, reason: `${lastReason} (${attempts} attempts)`, attempts };
+      options.log?.(`${webhook.label}: ${lastReason}; retrying`);
+      if (!(await wait(backoff(failures, random), deadline, options))) {
+        return { ok: false, status, reason: `${lastReason}; then ${timeoutReason(options)}`, attempts };
+      }
+      continue;
+    }
+    return { ok: false, status, reason: explainRejection(response), attempts };
+  }
+  return { ok: false, reason: `${lastReason || 'gave up'} (${attempts} attempts)`, attempts };
+}
+
+/** Exponential backoff with full jitter: 0.5 s, 1 s, 2 s, … capped at 8 s. */
+function backoff(failures: number, random: () => number): number {
+  const cap = Math.min(8000, 500 * 2 ** (failures - 1));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
+
+async function wait(ms: number, deadline: number, options: DeliveryOptions): Promise<boolean> {
+  const now = options.now ?? Date.now;
+  if (now() + ms >= deadline) return false;
+  await (options.sleep ?? defaultSleep)(ms);
+  return true;
+}
+
+function formatBudget(options: DeliveryOptions): string {
+  const s = options.timeoutMs / 1000;
+  return s >= 1 ? `${Number(s.toFixed(1))} s` : `${options.timeoutMs} ms`;
+}
+
+function timeoutReason(options: DeliveryOptions): string {
+  return `timed out: no answer within the ${formatBudget(options)} timeout`;
+}
+
+function parseJson(body: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(body);
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function messageId(response: HttpResponse): { id?: string } {
+  const id = parseJson(response.body)?.id;
+  return typeof id === 'string' ? { id } : {};
+}
+
+function retryAfterMs(response: HttpResponse): number {
+  const body = parseJson(response.body);
+  const precise = typeof body?.retry_after === 'number' ? body.retry_after : undefined;
+  const header = Number(response.headers['retry-after']);
+  const seconds = precise ?? (Number.isFinite(header) && header >= 0 ? header : 1);
+  return Math.max(0, Math.ceil(seconds * 1000));
+}
+
+function isGlobal(response: HttpResponse): boolean {
+  return parseJson(response.body)?.global === true || response.headers['x-ratelimit-global'] === 'true';
+}
+
+function bucketPause(response: HttpResponse): number {
+  if (response.headers['x-ratelimit-remaining'] !== '0') return 0;
+  const after = Number(response.headers['x-ratelimit-reset-after']);
+  return Number.isFinite(after) && after > 0 ? Math.ceil(after * 1000) : 0;
+}
+
+/** 4xx other than 429: never retried; say what it means and what to do. */
+export function explainRejection(response: HttpResponse): string {
+  const body = parseJson(response.body);
+  const code = typeof body?.code === 'number' ? body.code : undefined;
+  const tag = `Discord ${response.status}${code !== undefined ? ` code ${code}` : ''}`;
+  switch (response.status) {
+    case 404:
+      return `the webhook does not exist: it was deleted, or its id is wrong (${tag}). Create a new webhook and update the secret`;
+    case 401:
+      return `the webhook token is wrong (${tag}). Copy the webhook URL again`;
+    case 403:
+      return `Discord refused the request (${tag})${/<html/i.test(response.body) ? ', blocked before reaching Discord (Cloudflare)' : ''}`;
+    case 413:
+      return `the message is too large (${tag})`;
+    case 400: {
+      if (code === 220001) return `the channel is a forum: set thread-name or thread-id (${tag})`;
+      if (code === 220003) return `thread-name works only for forum channels (${tag})`;
+      const where = body?.errors ? errorPaths(body.errors).slice(0, 5).join('; ') : '';
+      return `Discord rejected the message (${tag}${where ? `: ${where}` : ''})`;
+    }
+    default:
+      return `Discord answered ${response.status} (${tag})`;
+  }
+}
+
+/** Flattens Discord's `errors` tree to `embeds.0.title: Must be 256 or fewer in length.` lines. */
+function errorPaths(tree: unknown, path: string[] = []): string[] {
+  if (!tree || typeof tree !== 'object') return [];
+  const node = tree as Record<string, unknown>;
+  if (Array.isArray(node._errors)) {
+    const msgs = node._errors.map((e) => String((e as { message?: unknown }).message ?? e));
+    return [`${path.join('.')}: ${msgs.join(' ')}`];
+  }
+  return Object.entries(node).flatMap(([k, v]) => errorPaths(v, [...path, k]));
+}

@@ -1,0 +1,34 @@
+/**
+ * Makes untrusted text (titles, branch names, commit messages, user names) show as typed: no
+ * masked links, headings, lists, quotes or formatting, and no mention that could ping or even look
+ * like one.
+ */
+export function escapeMarkdown(text: string): string {
+  return neutralizeMentions(
+    text
+      .replace(/[\\*_~`|[\]()<>]/g, '\\$&')
+      .replace(/^(\s*)([#>-])/gm, '$1\\$2')
+      .replace(/^(\s*\d+)\./gm, '$1\\.'),
+  );
+}
+
+/** `@everyone` / `@here` with a zero-width joiner: shown as text, never a ping or a highlight. */
+export function neutralizeMentions(text: string): string {
+  return text.replace(/@(everyone|here)/gi, '@\u2060$1');
+}
+
+/** A code span that survives backticks inside the text. */
+export function inlineCode(text: string): string {
+  const clean = text.replace(/`/g, 'ˋ').replace(/\s+/g, ' ');
+  return clean ? `\`${clean}\`` : '';
+}
+
+/** `[label](url)` with the label escaped; the url must be ours (GitHub links), never user text. */
+export function maskedLink(label: string, url: string): string {
+  return `[${escapeMarkdown(label)}](${url.replace(/[()\s]/g, encodeURIComponent)})`;
+}
+
+/** First line of a (commit) message. */
+export function firstLine(text: string): string {
+  return (text.split(/\r?\n/)[0] ?? '').trim();
+}

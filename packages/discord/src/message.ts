@@ -1,0 +1,116 @@
+import type {
+  APIAllowedMentions,
+  APIEmbed,
+  RESTPostAPIWebhookWithTokenJSONBody,
+} from 'discord-api-types/v10';
+import { neutralizeMentions } from './markdown';
+import { embedLength, fitEmbed, fitEmbeds, LIMITS, truncate } from './truncate';
+
+export type WebhookMessage = RESTPostAPIWebhookWithTokenJSONBody;
+
+/** Who a message may ping: exactly what the workflow author configured, nothing from event text. */
+export interface Mentions {
+  readonly users: readonly string[];
+  readonly roles: readonly string[];
+  /** `@here` (and `@everyone`): Discord's `parse: ["everyone"]` covers both. */
+  readonly here: boolean;
+  readonly everyone: boolean;
+}
+
+export const NO_MENTIONS: Mentions = { users: [], roles: [], here: false, everyone: false };
+
+/**
+ * `<@id>`, `user:id` or a bare id for a user; `<@&id>` or `role:id` for a role; `here`, `everyone`
+ * (with or without `@`). Separated by spaces, commas or new lines.
+ */
+export function parseMentions(text: string): { value: Mentions } | { error: string } {
+  const users: string[] = [];
+  const roles: string[] = [];
+  let here = false;
+  let everyone = false;
+  for (const item of text.split(/[\s,]+/).filter(Boolean)) {
+    let m: RegExpExecArray | null;
+    if (/^@?here$/i.test(item)) here = true;
+    else if (/^@?everyone$/i.test(item)) everyone = true;
+    else if ((m = /^(?:<@!?(\d{5,25})>|user:(\d{5,25})|(\d{5,25}))$/.exec(item)))
+      users.push(m[1] ?? m[2] ?? m[3] ?? '');
+    else if ((m = /^(?:<@&(\d{5,25})>|role:(\d{5,25}))$/.exec(item))) roles.push(m[1] ?? m[2] ?? '');
+    else {
+      return {
+        error: `has ${JSON.stringify(item)}, which is not a mention: use a user id (<@123…> or user:123…), a role (<@&123…> or role:123…), here or everyone`,
+      };
+    }
+  }
+  return { value: { users: [...new Set(users)], roles: [...new Set(roles)], here, everyone } };
+}
+
+export function mentionText(m: Mentions): string {
+  return [
+    ...m.users.map((id) => `<@${id}>`),
+    ...m.roles.map((id) => `<@&${id}>`),
+    ...(m.everyone ? ['@everyone'] : m.here ? ['@here'] : []),
+  ].join(' ');
+}
+
+/** Always explicit: `parse: []` plus the configured ids, so text in a message can never ping. */
+export function allowedMentions(m: Mentions): APIAllowedMentions {
+  // A type-only cast: importing discord-api-types' enum would load the whole module at start-up.
+  const parse = (m.here || m.everyone ? ['everyone'] : []) as APIAllowedMentions['parse'];
+  return { parse, users: [...m.users], roles: [...m.roles] };
+}
+
+export interface MessageOptions {
+  readonly content?: string;
+  readonly mentions?: Mentions;
+  readonly username?: string;
+  readonly avatarUrl?: string;
+  readonly threadName?: string;
+  readonly suppressNotifications?: boolean;
+}
+
+const SUPPRESS_NOTIFICATIONS = 1 << 12;
+
+/**
+ * One message within every Discord limit. Content is the author's text with any `@everyone`/`@here`
+ * in it neutralized; the configured mentions go first.
+ */
+export function buildMessage(embeds: readonly APIEmbed[], options: MessageOptions = {}): WebhookMessage {
+  const mentions = options.mentions ?? NO_MENTIONS;
+  const prefix = mentionText(mentions);
+  const body = neutralizeMentions(options.content ?? '').trim();
+  const content = truncate([prefix, body].filter(Boolean).join(' '), LIMITS.content);
+  const message: WebhookMessage = { allowed_mentions: allowedMentions(mentions) };
+  if (content) message.content = content;
+  const fitted = fitEmbeds(embeds);
+  if (fitted.length) message.embeds = fitted;
+  if (options.username) message.username = truncate(options.username, LIMITS.username);
+  if (options.avatarUrl) message.avatar_url = options.avatarUrl;
+  if (options.threadName) message.thread_name = truncate(options.threadName, 100);
+  if (options.suppressNotifications) message.flags = SUPPRESS_NOTIFICATIONS;
+  return message;
+}
+
+/**
+ * Packs any number of embeds into as few messages as Discord allows (ten embeds and 6000
+ * characters each). Mentions and content go with the first message only.
+ */
+export function buildMessages(embeds: readonly APIEmbed[], options: MessageOptions = {}): WebhookMessage[] {
+  const groups: APIEmbed[][] = [];
+  let current: APIEmbed[] = [];
+  let size = 0;
+  for (const embed of embeds.map(fitEmbed)) {
+    const length = embedLength(embed);
+    if (current.length && (current.length === LIMITS.embeds || size + length > LIMITS.embedsTotal)) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(embed);
+    size += length;
+  }
+  if (current.length) groups.push(current);
+  if (!groups.length) groups.push([]);
+  return groups.map((group, i) =>
+    buildMessage(group, i === 0 ? options : { ...options, content: '', mentions: NO_MENTIONS }),
+  );
+}

@@ -1,0 +1,322 @@
+import { once } from 'node:events';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback stand-in for Discord's execute-webhook endpoint. It checks every limit Discord checks
+ * (REFERENCE §1) and answers the way Discord does, so a payload it accepts is one Discord accepts.
+ */
+export interface ReceivedMessage {
+  readonly webhookId: string;
+  readonly query: Record<string, string>;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Record<string, unknown>;
+  readonly id: string;
+}
+
+export interface RejectedRequest {
+  readonly webhookId: string;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export type Fault =
+  | { kind: 'rate-limit'; retryAfter: number; global?: boolean }
+  | { kind: 'status'; status: number }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'cloudflare' };
+
+export interface DiscordServer {
+  readonly port: number;
+  /** A webhook URL for a registered webhook (`http://127.0.0.1:port/api/webhooks/id/token`). */
+  webhookUrl(id?: string, token?: string): string;
+  addWebhook(id: string, token: string, kind?: 'text' | 'forum'): void;
+  /** Queues faults for the next requests to `webhookId` (or to any webhook when omitted). */
+  fail(faults: Fault | Fault[], webhookId?: string): void;
+  /** Simulates Discord's per-webhook bucket: after `limit` requests in `windowMs`, answer 429. */
+  rateLimit(limit: number, windowMs: number): void;
+  readonly received: ReceivedMessage[];
+  readonly rejected: RejectedRequest[];
+  readonly requests: number;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_ID = '112233445566778899';
+const DEFAULT_TOKEN = 'tok_ABCdef-123_secret';
+
+type Json = Record<string, unknown>;
+type FieldErrors = Record<string, unknown>;
+
+/** Validates an execute-webhook body like Discord does; returns Discord's `errors` tree or null. */
+export function validateWebhookBody(
+  body: Json,
+  forum: boolean,
+): { code: number; errors?: FieldErrors; message: string } | null {
+  const errors: FieldErrors = {};
+  const put = (path: string[], message: string, code = 'BASE_TYPE_MAX_LENGTH') => {
+    let node = errors;
+    for (const key of path) node = (node[key] ??= {}) as FieldErrors;
+    node._errors = [{ code, message }];
+  };
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const content = str(body.content);
+  if (body.content !== undefined && content === undefined)
+    put(['content'], 'Must be a string.', 'STRING_TYPE_CONVERT');
+  if (content && content.length > 2000) put(['content'], 'Must be 2000 or fewer in length.');
+  const username = body.username;
+  if (username !== undefined) {
+    if (typeof username !== 'string' || username.length < 1 || username.length > 80) {
+      put(['username'], 'Must be between 1 and 80 in length.');
+    } else if (/discord|clyde/i.test(username))
+      put(['username'], 'Username cannot contain "discord"', 'USERNAME_INVALID_CONTAINS');
+  }
+  const embeds = body.embeds;
+  let total = 0;
+  if (embeds !== undefined) {
+    if (!Array.isArray(embeds)) put(['embeds'], 'Must be an array.', 'LIST_TYPE_CONVERT');
+    else {
+      if (embeds.length > 10) put(['embeds'], 'Must be 10 or fewer in length.');
+      embeds.forEach((raw: unknown, i) => {
+        const e = (raw ?? {}) as Json;
+        const p = ['embeds', String(i)];
+        const limit = (key: string, value: unknown, max: number) => {
+          if (value === undefined) return;
+          if (typeof value !== 'string') return put([...p, key], 'Must be a string.', 'STRING_TYPE_CONVERT');
+          total += value.length;
+          if (value.length > max) put([...p, key], `Must be ${max} or fewer in length.`);
+        };
+        limit('title', e.title, 256);
+        limit('description', e.description, 4096);
+        if (e.footer !== undefined) limit('footer', (e.footer as Json).text, 2048);
+        if (e.author !== undefined) limit('author', (e.author as Json).name, 256);
+        if (
+          e.color !== undefined &&
+          (!Number.isInteger(e.color) || (e.color as number) < 0 || (e.color as number) > 0xffffff)
+        ) {
+          put([...p, 'color'], 'Int value should be less than or equal to 16777215.', 'NUMBER_TYPE_MAX');
+        }
+        if (e.timestamp !== undefined && Number.isNaN(Date.parse(String(e.timestamp)))) {
+          put([...p, 'timestamp'], 'Could not parse timestamp.', 'DATE_TIME_TYPE_PARSE');
+        }
+        for (const key of ['url'] as const) {
+          if (e[key] !== undefined && !/^https?:\/\//.test(String(e[key])))
+            put([...p, key], 'Not a well formed URL.', 'URL_TYPE_INVALID_URL');
+        }
+        const fields = e.fields;
+        if (fields !== undefined) {
+          if (!Array.isArray(fields)) return put([...p, 'fields'], 'Must be an array.', 'LIST_TYPE_CONVERT');
+          if (fields.length > 25) put([...p, 'fields'], 'Must be 25 or fewer in length.');
+          fields.forEach((f: Json, j) => {
+            const fp = [...p, 'fields', String(j)];
+            for (const [key, max] of [
+              ['name', 256],
+              ['value', 1024],
+            ] as const) {
+              const v = f?.[key];
+              if (typeof v !== 'string' || v.trim() === '')
+                put([...fp, key], 'This field is required', 'BASE_TYPE_REQUIRED');
+              else {
+                total += v.length;
+                if (v.length > max) put([...fp, key], `Must be ${max} or fewer in length.`);
+              }
+            }
+          });
+        }
+      });
+      if (total > 6000) put(['embeds'], 'Embed size exceeds maximum size of 6000', 'MAX_EMBED_SIZE_EXCEEDED');
+    }
+  }
+  const am = body.allowed_mentions as Json | undefined;
+  if (am) {
+    const parse = Array.isArray(am.parse) ? am.parse : [];
+    for (const kind of ['users', 'roles']) {
+      if (parse.includes(kind) && Array.isArray(am[kind]) && (am[kind] as unknown[]).length) {
+        put(
+          ['allowed_mentions'],
+          `parse:["${kind}"] and ${kind}: [ids] are mutually exclusive.`,
+          'MUTUALLY_EXCLUSIVE',
+        );
+      }
+    }
+  }
+  if (body.flags !== undefined && ((body.flags as number) & ~(4 | 4096)) !== 0)
+    put(['flags'], 'Invalid flags', 'FLAGS_INVALID');
+  if (Object.keys(errors).length) return { code: 50035, errors, message: 'Invalid Form Body' };
+  const hasEmbeds = Array.isArray(embeds) && embeds.length > 0;
+  if (!content && !hasEmbeds) return { code: 50006, message: 'Cannot send an empty message' };
+  if (forum && !body.thread_name)
+    return {
+      code: 220001,
+      message: 'Webhooks posted to forum channels must have a thread_name or thread_id',
+    };
+  if (!forum && body.thread_name)
+    return { code: 220003, message: 'Webhooks can only create threads in forum channels' };
+  return null;
+}
+
+export async function startDiscordServer(): Promise<DiscordServer> {
+  const hooks = new Map<string, { token: string; kind: 'text' | 'forum' }>([
+    [DEFAULT_ID, { token: DEFAULT_TOKEN, kind: 'text' }],
+  ]);
+  const faults: { webhookId?: string; fault: Fault }[] = [];
+  const received: ReceivedMessage[] = [];
+  const rejected: RejectedRequest[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  let requests = 0;
+  let nextId = 1300000000000000000n;
+  let bucket: { limit: number; windowMs: number; hits: Map<string, number[]> } | undefined;
+
+  const server = http.createServer((req, res) => {
+    requests++;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(payload));
+      };
+      const m = /^\/api(?:\/v(\d+))?\/webhooks\/(\d+)\/([^/]+)$/.exec(url.pathname);
+      if (req.method !== 'POST' || !m) return json(405, { message: '405: Method Not Allowed', code: 0 });
+      const [, version, id = '', token = ''] = m;
+      const reject = (status: number, payload: Json, headers?: Record<string, string>) => {
+        rejected.push({ webhookId: id, status, body: payload });
+        json(status, payload, headers);
+      };
+      if (version !== '10') return reject(400, { message: 'this stand-in expects /api/v10', code: 0 });
+      const i = faults.findIndex((f) => !f.webhookId || f.webhookId === id);
+      if (i >= 0) {
+        const [{ fault }] = faults.splice(i, 1) as [{ fault: Fault }];
+        switch (fault.kind) {
+          case 'hang':
+            return; // never answer
+          case 'reset':
+            req.socket.destroy();
+            return;
+          case 'cloudflare':
+            rejected.push({ webhookId: id, status: 429, body: 'html' });
+            res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '1' });
+            return res.end('<html><body>Error 1015: You are being rate limited.</body></html>');
+          case 'status':
+            return reject(fault.status, { message: `${fault.status}: stand-in fault`, code: 0 });
+          case 'rate-limit':
+            return reject(
+              429,
+              {
+                message: 'You are being rate limited.',
+                retry_after: fault.retryAfter,
+                global: fault.global ?? false,
+              },
+              rateHeaders(fault.retryAfter, fault.global),
+            );
+        }
+      }
+      const hook = hooks.get(id);
+      if (!hook) return reject(404, { message: 'Unknown Webhook', code: 10015 });
+      if (hook.token !== token) return reject(401, { message: 'Invalid Webhook Token', code: 50027 });
+      if (bucket) {
+        const now = Date.now();
+        const hits = (bucket.hits.get(id) ?? []).filter((t) => now - t < bucket!.windowMs);
+        if (hits.length >= bucket.limit) {
+          const retry = ((hits[0] ?? now) + bucket.windowMs - now) / 1000;
+          bucket.hits.set(id, hits);
+          return reject(
+            429,
+            { message: 'You are being rate limited.', retry_after: retry, global: false },
+            rateHeaders(retry),
+          );
+        }
+        hits.push(now);
+        bucket.hits.set(id, hits);
+      }
+      const raw = Buffer.concat(chunks);
+      if (raw.length > 8 * 1024 * 1024)
+        return reject(413, { message: 'Request entity too large', code: 40005 });
+      if (!/application\/json/.test(req.headers['content-type'] ?? ''))
+        return reject(400, { message: 'Cannot send an empty message', code: 50006 });
+      let body: Json;
+      try {
+        body = JSON.parse(raw.toString('utf8')) as Json;
+      } catch {
+        return reject(400, { message: 'The request body contains invalid JSON.', code: 50109 });
+      }
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        return reject(400, { message: 'Invalid Form Body', code: 50035 });
+      const forum = hook.kind === 'forum' && !url.searchParams.get('thread_id');
+      const problem = validateWebhookBody(body, forum);
+      if (problem) return reject(400, problem as unknown as Json);
+      const messageId = String(nextId++);
+      received.push({
+        webhookId: id,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        body,
+        id: messageId,
+      });
+      const headers = {
+        'x-ratelimit-limit': '5',
+        'x-ratelimit-remaining': '4',
+        'x-ratelimit-reset-after': '0.4',
+        'x-ratelimit-bucket': `hook-${id}`,
+      };
+      if (url.searchParams.get('wait') === 'true')
+        return json(200, { id: messageId, channel_id: '1', webhook_id: id, ...body }, headers);
+      res.writeHead(204, headers);
+      res.end();
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    webhookUrl: (id = DEFAULT_ID, token = DEFAULT_TOKEN) =>
+      `http://127.0.0.1:${port}/api/webhooks/${id}/${token}`,
+    addWebhook: (id, token, kind = 'text') => void hooks.set(id, { token, kind }),
+    fail: (f, webhookId) => {
+      for (const fault of Array.isArray(f) ? f : [f])
+        faults.push({ ...(webhookId ? { webhookId } : {}), fault });
+    },
+    rateLimit: (limit, windowMs) => {
+      bucket = { limit, windowMs, hits: new Map() };
+    },
+    received,
+    rejected,
+    get requests() {
+      return requests;
+    },
+    reset: () => {
+      received.length = 0;
+      rejected.length = 0;
+      faults.length = 0;
+      requests = 0;
+      bucket = undefined;
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+function rateHeaders(retryAfter: number, global = false): Record<string, string> {
+  return {
+    'retry-after': String(Math.ceil(retryAfter)),
+    'x-ratelimit-limit': '5',
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset-after': String(retryAfter),
+    'x-ratelimit-bucket': 'stand-in',
+    'x-ratelimit-scope': global ? 'global' : 'user',
+    ...(global ? { 'x-ratelimit-global': 'true' } : {}),
+  };
+}
+
+export const DISCORD_DEFAULTS = { id: DEFAULT_ID, token: DEFAULT_TOKEN };

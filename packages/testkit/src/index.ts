@@ -1,0 +1,2 @@
+export * from './discord-server';
+export * from './runner';
