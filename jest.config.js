@@ -16,6 +16,8 @@ const common = {
 };
 
 export const config = {
+  // Integration tests start bundles and servers; the default 5 s is too tight on two busy cores.
+  testTimeout: 30000,
   reporters: ['default', '<rootDir>/scripts/closing-line-reporter.cjs'],
   projects: [
     {
@@ -34,7 +36,6 @@ export const config = {
         '<rootDir>/actions/*/__tests__/**/*.int.test.ts',
         '<rootDir>/packages/*/__tests__/**/*.int.test.ts',
       ],
-      testTimeout: 60000,
     },
   ],
 };

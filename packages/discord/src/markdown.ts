@@ -7,8 +7,9 @@ export function escapeMarkdown(text: string): string {
   return neutralizeMentions(
     text
       .replace(/[\\*_~`|[\]()<>]/g, '\\$&')
-      .replace(/^(\s*)([#>-])/gm, '$1\\$2')
-      .replace(/^(\s*\d+)\./gm, '$1\\.'),
+      // Line-start syntax needs a following space: headings, quotes, lists.
+      .replace(/^(\s*)(#{1,3}|-#|>{1,3}|[-+])(?=\s)/gm, '$1\\$2')
+      .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.'),
   );
 }
 

@@ -1,4 +1,5 @@
 import type { APIEmbed } from 'discord-api-types/v10';
+import { neutralizeMentions } from './markdown';
 
 /** Discord's limits on an execute-webhook body (REFERENCE §1), counted in UTF-16 units. */
 export const LIMITS = {
@@ -51,19 +52,22 @@ export function embedLength(embed: APIEmbed): number {
   );
 }
 
-/** Applies every per-item limit to one embed. */
+/**
+ * Applies every per-item limit to one embed. `@everyone`/`@here` never ping from an embed, but they
+ * still render highlighted; every embed text is neutralized so none even looks like a ping.
+ */
 export function fitEmbed(embed: APIEmbed): APIEmbed {
   const out: APIEmbed = { ...embed };
-  if (out.title !== undefined) out.title = truncate(out.title, LIMITS.title) || undefined;
-  if (out.description !== undefined)
-    out.description = truncate(out.description, LIMITS.description) || undefined;
-  if (out.footer) out.footer = { ...out.footer, text: nonEmpty(truncate(out.footer.text, LIMITS.footer)) };
-  if (out.author) out.author = { ...out.author, name: nonEmpty(truncate(out.author.name, LIMITS.author)) };
+  const fit = (text: string, max: number) => truncate(neutralizeMentions(text), max);
+  if (out.title !== undefined) out.title = fit(out.title, LIMITS.title) || undefined;
+  if (out.description !== undefined) out.description = fit(out.description, LIMITS.description) || undefined;
+  if (out.footer) out.footer = { ...out.footer, text: nonEmpty(fit(out.footer.text, LIMITS.footer)) };
+  if (out.author) out.author = { ...out.author, name: nonEmpty(fit(out.author.name, LIMITS.author)) };
   if (out.fields) {
     out.fields = out.fields.slice(0, LIMITS.fields).map((f) => ({
       ...f,
-      name: nonEmpty(truncate(f.name, LIMITS.fieldName)),
-      value: nonEmpty(truncate(f.value, LIMITS.fieldValue)),
+      name: nonEmpty(fit(f.name, LIMITS.fieldName)),
+      value: nonEmpty(fit(f.value, LIMITS.fieldValue)),
     }));
   }
   for (const key of Object.keys(out) as (keyof APIEmbed)[]) if (out[key] === undefined) delete out[key];

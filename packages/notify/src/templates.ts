@@ -114,7 +114,8 @@ const TEMPLATES: Record<'ci' | 'deploy' | 'event' | 'plain', Template> = {
 export function renderEmbed(n: Notification, ctx: RunContext, now: Date): APIEmbed {
   const draft: Draft = TEMPLATES[chooseTemplate(n)](n, ctx, now);
   const embed: APIEmbed = {
-    title: n.title ?? draft.title,
+    // Template titles carry branch names, PR titles and the like: escaped. The author's own title is theirs.
+    title: n.title ?? escapeMarkdown(draft.title),
     color: n.color ?? TONES[draft.tone].color,
     timestamp: now.toISOString(),
   };

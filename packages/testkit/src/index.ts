@@ -1,2 +1,3 @@
 export * from './discord-server';
 export * from './runner';
+export * from './webhook-examples';
