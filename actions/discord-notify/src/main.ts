@@ -1,5 +1,11 @@
 import { parseInputs, readRunContext, reportInputErrors, type Runtime } from '@sre-toolkit/action';
-import { maskWebhookUrls, messageMarkdown, postMessages, type Transport } from '@sre-toolkit/discord';
+import {
+  deliverySummary,
+  maskWebhookUrls,
+  messageMarkdown,
+  postMessages,
+  type Transport,
+} from '@sre-toolkit/discord';
 import { compose } from '@sre-toolkit/notify';
 import { inputs } from './inputs';
 
@@ -80,6 +86,7 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
   });
   rt.setOutput('sent', String(outcome.sent));
   rt.setOutput('message-ids', outcome.messageIds.join(','));
+  rt.appendSummary(deliverySummary(composed.message, outcome.results));
 }
 
 function withThread(url: string, threadId: string): string {

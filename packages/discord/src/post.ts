@@ -1,4 +1,4 @@
-import { cell, rule, splitList, type Runtime } from '@sre-toolkit/action';
+import { cell, rule, splitList, table, type Runtime } from '@sre-toolkit/action';
 import { deliverAll, type DeliveryResult } from './deliver';
 import type { WebhookMessage } from './message';
 import { nodeTransport, type Transport } from './transport';
@@ -145,4 +145,16 @@ export function messageMarkdown(message: WebhookMessage): string {
     `<details><summary>JSON payload</summary>\n\n\`\`\`json\n${JSON.stringify(message, null, 2)}\n\`\`\`\n</details>`,
   );
   return parts.join('\n\n') + '\n';
+}
+
+/** A short table of where a message went: one row per webhook. */
+export function deliverySummary(message: WebhookMessage, results: readonly DeliveryResult[]): string {
+  const title = message.embeds?.[0]?.title ?? message.content ?? 'message';
+  const rows = results.map((r) => [
+    r.webhook.label,
+    r.ok ? '✅ delivered' : `❌ ${r.reason ?? 'failed'}`,
+    r.messageIds.join(', ') || null,
+    r.attempts,
+  ]);
+  return `### Discord: ${cell(title)}\n\n${table(['webhook', 'result', 'message id', 'attempts'], rows)}\n`;
 }

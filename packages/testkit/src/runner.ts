@@ -190,3 +190,19 @@ export function parseFileCommand(text: string): Record<string, string> {
 
 const unescapeData = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
 const unescapeProperty = (s: string) => unescapeData(s).replace(/%3A/g, ':').replace(/%2C/g, ',');
+
+/**
+ * An action's inputs as action.yml declares them, name -> default ('' when none), for the test that
+ * keeps each action's input schema and its action.yml in step.
+ */
+export function actionYamlDefaults(action: string): Record<string, string> {
+  const meta = readActionYaml(action);
+  return Object.fromEntries(
+    Object.entries(meta.inputs ?? {}).map(([name, spec]) => [name, String(spec.default ?? '')]),
+  );
+}
+
+/** The schema side of the same comparison: name -> default string. */
+export function schemaDefaults(schema: Record<string, { default: string }>): Record<string, string> {
+  return Object.fromEntries(Object.entries(schema).map(([name, spec]) => [name, spec.default]));
+}

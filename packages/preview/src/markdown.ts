@@ -1,0 +1,49 @@
+import { Marked } from 'marked';
+
+/** HTML-escapes text for the page. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Markdown to HTML with `marked`. Raw HTML in the source is shown as text, never rendered: messages
+ * and summaries carry text from PR titles and commit messages, and the page must stay inert.
+ */
+function markedWith(options: { breaks: boolean }): Marked {
+  const m = new Marked({ gfm: true, breaks: options.breaks, async: false });
+  m.use({
+    renderer: {
+      html: (token) => escapeHtml(token.text),
+    },
+    walkTokens: (token) => {
+      if (token.type === 'link' || token.type === 'image') {
+        if (!/^https?:\/\//i.test(token.href)) token.href = '#';
+      }
+    },
+  });
+  return m;
+}
+
+const discordMarked = markedWith({ breaks: true });
+const githubMarked = markedWith({ breaks: false });
+
+/** Discord's flavour: single new lines break, mentions are highlighted. */
+export function discordMarkdown(text: string): string {
+  const mentions: string[] = [];
+  // Mentions are taken out before markdown (marked would read `<@123>` as HTML) and put back styled.
+  const held = text.replace(
+    /<@!?(\d+)>|<@&(\d+)>|@(everyone|here)\b/g,
+    (_all, user?: string, role?: string, group?: string) => {
+      const label = user ? `@user ${user.slice(-4)}` : role ? `@role ${role.slice(-4)}` : `@${group}`;
+      mentions.push(`<span class="mention">${escapeHtml(label)}</span>`);
+      return `\uE000${mentions.length - 1}\uE001`;
+    },
+  );
+  const html = discordMarked.parse(held) as string;
+  return html.replace(/\uE000(\d+)\uE001/g, (_m, i: string) => mentions[Number(i)] ?? '');
+}
+
+/** GitHub's flavour, for job summaries. */
+export function githubMarkdown(text: string): string {
+  return githubMarked.parse(text) as string;
+}
