@@ -1,3 +1,5 @@
 export * from './discord-server';
 export * from './runner';
+export * from './github-server';
 export * from './webhook-examples';
+export * from './github-seeds';

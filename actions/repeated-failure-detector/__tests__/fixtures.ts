@@ -1,0 +1,82 @@
+import type { Conclusion, GitHubServer, RunSeed } from '@sre-toolkit/testkit';
+
+/** The detector's own workflow, as the runner names it (left out of scans). */
+export const SELF = { name: 'Repeated failures', path: '.github/workflows/repeated-failures.yml' };
+
+export function envFor(gh: GitHubServer, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    GITHUB_API_URL: gh.url,
+    GITHUB_TOKEN: gh.token,
+    GITHUB_WORKFLOW: SELF.name,
+    GITHUB_WORKFLOW_REF: `acme/mara/${SELF.path}@refs/heads/main`,
+    ...extra,
+  };
+}
+
+/** A schedule event as GitHub sends it (the payload carries the repository). */
+export const scheduleEvent = {
+  eventName: 'schedule',
+  event: {
+    schedule: '17 * * * *',
+    repository: { full_name: 'acme/mara', default_branch: 'main', html_url: 'https://github.com/acme/mara' },
+  },
+};
+
+/** Adds runs oldest first, `minutes` apart, ending `endMinutesAgo` before now. */
+export function seedRuns(
+  gh: GitHubServer,
+  workflow: string,
+  conclusions: readonly Conclusion[],
+  options: Partial<RunSeed> & { endMinutesAgo?: number } = {},
+): ReturnType<GitHubServer['addRun']>[] {
+  const end = Date.now() - (options.endMinutesAgo ?? 10) * 60_000;
+  return conclusions.map((conclusion, i) =>
+    gh.addRun({
+      workflow,
+      conclusion,
+      createdAt: new Date(end - (conclusions.length - 1 - i) * 3_600_000),
+      message: `Commit ${i + 1} on ${workflow}\n\nbody`,
+      jobs: [
+        {
+          name: 'test',
+          conclusion,
+          steps: ['Checkout', { name: 'Run unit tests', conclusion }],
+        },
+      ],
+      ...options,
+    }),
+  );
+}
+
+export interface Embed {
+  title: string;
+  url?: string;
+  color: number;
+  description?: string;
+  fields?: { name: string; value: string }[];
+}
+
+export const embedsOf = (body: Record<string, unknown>) => (body.embeds ?? []) as Embed[];
+
+/** A `workflow_run` completed event for a stored run, its `workflow_run` as the REST API shows it. */
+export async function workflowRunEvent(gh: GitHubServer, runId: number) {
+  const res = await fetch(`${gh.url}/repos/acme/mara/actions/runs/${runId}`, {
+    headers: { authorization: `token ${gh.token}` },
+  });
+  const run = (await res.json()) as { workflow_id: number; name: string; path: string };
+  const wf = gh.workflow(run.workflow_id);
+  return {
+    eventName: 'workflow_run',
+    event: {
+      action: 'completed',
+      workflow_run: run,
+      workflow: { id: wf.id, name: wf.name, path: wf.path, state: wf.state },
+      repository: {
+        full_name: 'acme/mara',
+        default_branch: 'main',
+        html_url: 'https://github.com/acme/mara',
+      },
+      sender: { login: 'octocat' },
+    },
+  };
+}

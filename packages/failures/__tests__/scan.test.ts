@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { createGitHubClient, type GitHubClient } from '@sre-toolkit/github';
+import { startGitHubServer, type Conclusion, type GitHubServer } from '@sre-toolkit/testkit';
+import { scan, type ScanConfig } from '../src/index';
+import { FAILING } from './runs';
+
+let gh: GitHubServer;
+let client: GitHubClient;
+beforeEach(async () => {
+  gh = await startGitHubServer({ workflows: [{ name: 'CI', path: 'ci.yml' }] });
+  client = createGitHubClient({ token: gh.token, baseUrl: gh.url, waitUnitMs: 1 });
+});
+afterEach(async () => {
+  await gh.close();
+});
+
+const now = new Date();
+const config = (over: Partial<ScanConfig> = {}): ScanConfig => ({
+  owner: 'acme',
+  repo: 'mara',
+  workflows: [],
+  branches: [],
+  threshold: 3,
+  failing: FAILING,
+  lookbackMs: 14 * 86_400_000,
+  flaky: true,
+  minRuns: 10,
+  issue: true,
+  issueLabel: 'repeated-failure',
+  now,
+  defaultBranch: 'main',
+  ...over,
+});
+/** `conclusions` oldest first, ten minutes apart, ending a minute ago. */
+const seed = (conclusions: Conclusion[]) =>
+  conclusions.map((conclusion, i) =>
+    gh.addRun({
+      workflow: 'CI',
+      conclusion,
+      createdAt: new Date(now.getTime() - 60_000 - (conclusions.length - 1 - i) * 600_000),
+    }),
+  );
+const pages = () => gh.requests.filter((r) => r.path.endsWith('/runs')).map((r) => r.query.page ?? '1');
+
+describe('scan pagination', () => {
+  it('reads one page when the streak ends within it', async () => {
+    seed([...Array(150).fill('success'), 'failure', 'failure']);
+    const result = await scan(client, config());
+    expect(pages()).toEqual(['1']);
+    expect(result.targets[0]?.analysis.current?.count).toBe(2);
+  });
+
+  it('follows Link to the next page only while the streak goes on', async () => {
+    seed([...Array(50).fill('success'), ...Array(130).fill('failure')]);
+    const result = await scan(client, config());
+    expect(pages()).toEqual(['1', '2']);
+    expect(result.targets[0]?.analysis.current).toMatchObject({ count: 130, unbounded: false });
+    expect(result.targets[0]?.events.map((e) => e.kind)).toEqual(['new']);
+  });
+
+  it('stops at the 1,000-result cap and calls the streak unbounded', async () => {
+    seed(Array(1005).fill('failure'));
+    const result = await scan(client, config({ flaky: false }));
+    expect(pages()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(result.targets[0]?.capped).toBe(true);
+    expect(result.targets[0]?.analysis.current).toMatchObject({ count: 1000, unbounded: true });
+  });
+
+  it('reads the whole lookback window for a failure rate', async () => {
+    seed([...Array(150).fill('success'), 'failure']);
+    const result = await scan(client, config({ failureRate: 0.5 }));
+    expect(pages()).toEqual(['1', '2']);
+    expect(result.targets[0]?.rate?.stats).toEqual({ failed: 1, passed: 150, rate: 1 / 151 });
+  });
+
+  it('asks only for completed runs created within the lookback, 100 per page', async () => {
+    seed(['success']);
+    await scan(client, config({ lookbackMs: 86_400_000 }));
+    const query = gh.requests.find((r) => r.path.endsWith('/runs'))?.query;
+    expect(query).toEqual({
+      status: 'completed',
+      per_page: '100',
+      exclude_pull_requests: 'true',
+      branch: 'main',
+      created: `>=${new Date(now.getTime() - 86_400_000).toISOString()}`,
+    });
+  });
+
+  it('checks at most 3 re-runs for flakiness, newest first', async () => {
+    const runs = seed(['success', 'success', 'success', 'success', 'success']);
+    for (const r of runs) gh.rerun(r.id, 'success');
+    for (const r of runs) r.attempts[0]!.conclusion = 'failure';
+    const result = await scan(client, config());
+    expect(result.targets[0]?.flakes.map((f) => f.run_id)).toEqual([runs[4]!.id, runs[3]!.id, runs[2]!.id]);
+    expect(result.flakeChecksSkipped).toBe(2);
+  });
+});

@@ -1,0 +1,373 @@
+import {
+  getRunAttempt,
+  listCompletedRuns,
+  listIncidentIssues,
+  listWorkflows,
+  type ApiWorkflow,
+  type GitHubClient,
+  type IncidentIssue,
+  type RunInfo,
+} from '@sre-toolkit/github';
+import { decideStreak, parseStreakState, type StreakEvent } from './decide';
+import { flakeCandidates, flakeOf, type Flake } from './flaky';
+import { failureRate, parseRateState, rateFiring, type RateStats, type RateState } from './rate';
+import { analyzeStreak, enoughForStreak, type StreakAnalysis } from './streaks';
+
+/**
+ * The read side of the detector: which workflows and branches to look at, their runs (as few
+ * requests as the answer needs), the open incident issues, and what each look means. No writes.
+ */
+
+export interface ScanConfig {
+  readonly owner: string;
+  readonly repo: string;
+  /** Names, file names or paths; empty: every active workflow but the detector's own. */
+  readonly workflows: readonly string[];
+  /** Empty: the default branch; `['*']`: every branch. */
+  readonly branches: readonly string[];
+  readonly threshold: number;
+  readonly failing: ReadonlySet<string>;
+  readonly lookbackMs: number;
+  readonly flaky: boolean;
+  readonly failureRate?: number;
+  readonly minRuns: number;
+  readonly remindEvery?: number;
+  readonly issue: boolean;
+  readonly issueLabel: string;
+  readonly now: Date;
+  /** The repository's default branch when the event payload told us (saves a request). */
+  readonly defaultBranch?: string;
+  /** `workflow_run` mode: the completed run that triggered us. */
+  readonly trigger?: TriggerRun;
+  /** The detector's own workflow, left out of a scan (and used to find the previous scan). */
+  readonly self?: { readonly path?: string; readonly name?: string; readonly runId?: number };
+  /** At most this many re-runs are checked for flakiness per scan (one request each). Default 3. */
+  readonly maxFlakeChecks?: number;
+}
+
+export interface TriggerRun {
+  readonly run: RunInfo;
+  readonly workflowPath: string;
+}
+
+export interface WorkflowRef {
+  readonly id: number;
+  readonly name: string;
+  readonly path: string;
+}
+
+/** One workflow and branch, looked at. */
+export interface Target {
+  readonly workflow: WorkflowRef;
+  readonly branch: string;
+  /** Completed runs in the lookback window that were fetched, newest first. */
+  readonly runs: readonly RunInfo[];
+  readonly analysis: StreakAnalysis;
+  readonly events: StreakEvent[];
+  readonly streakIssue?: IncidentIssue;
+  readonly rate?: RateLook;
+  readonly flakes: Flake[];
+  /** The listing hit GitHub's 1,000-result cap: counts may be lower bounds. */
+  readonly capped: boolean;
+}
+
+export interface RateLook {
+  readonly stats: RateStats;
+  readonly firing: boolean;
+  /** 'fire' and 'clear' send a message; 'none' does not. */
+  readonly change: 'fire' | 'clear' | 'none';
+  readonly state: RateState;
+  readonly issue?: IncidentIssue;
+}
+
+export interface ScanResult {
+  readonly targets: Target[];
+  readonly warnings: string[];
+  /** Scheduled scan without issues: runs created after this are new (the previous scan's start). */
+  readonly windowStart?: string;
+  readonly defaultBranch?: string;
+  readonly flakeChecksSkipped: number;
+  /** An open issue carries the label already, so it exists. */
+  readonly labelExists: boolean;
+}
+
+/** Flaky re-runs checked per scan: with 20 workflows, 22 reads + 3 stays within 25. */
+export const DEFAULT_FLAKE_CHECKS = 3;
+
+export const streakKey = (workflowId: number, branch: string) =>
+  `repeated-failure/streak/${workflowId}@${branch}`;
+export const rateKey = (workflowId: number, branch: string) =>
+  `repeated-failure/rate/${workflowId}@${branch}`;
+
+const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** Matches a `workflows` entry: display name, file name (`ci.yml`) or path (`.github/workflows/ci.yml`). */
+export function matchesWorkflow(w: { name: string; path: string }, wanted: string): boolean {
+  const t = wanted.trim();
+  return w.name === t || w.path === t || basename(w.path) === t;
+}
+
+/** The path part of GITHUB_WORKFLOW_REF (`owner/repo/.github/workflows/x.yml@refs/heads/main`). */
+export function workflowPathFromRef(ref: string | undefined): string | undefined {
+  const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(ref ?? '');
+  return m?.[1];
+}
+
+export async function scan(client: GitHubClient, config: ScanConfig): Promise<ScanResult> {
+  const repo = { owner: config.owner, repo: config.repo };
+  const warnings: string[] = [];
+  const since = new Date(config.now.getTime() - config.lookbackMs).toISOString();
+
+  // Which workflows.
+  let workflows: WorkflowRef[];
+  let all: ApiWorkflow[] | undefined;
+  if (config.trigger) {
+    const t = config.trigger;
+    const ref = { id: t.run.workflowId, name: t.run.workflowName, path: t.workflowPath };
+    const selected = !config.workflows.length || config.workflows.some((w) => matchesWorkflow(ref, w));
+    workflows = selected ? [ref] : [];
+  } else {
+    all = await listWorkflows(client, repo);
+    const selfPath = config.self?.path;
+    if (config.workflows.length) {
+      workflows = [];
+      for (const wanted of config.workflows) {
+        const found = all.filter((w) => matchesWorkflow(w, wanted));
+        if (!found.length) {
+          const known = all.map((w) => `${w.name} (${basename(w.path)})`).join(', ');
+          warnings.push(
+            `Workflow "${wanted}" is not in ${config.owner}/${config.repo}; use a workflow name or file name (known: ${known || 'none'}).`,
+          );
+        }
+        for (const w of found) if (!workflows.some((x) => x.id === w.id)) workflows.push(w);
+      }
+    } else {
+      workflows = all.filter(
+        (w) => w.state === 'active' && !(selfPath ? w.path === selfPath : w.name === config.self?.name),
+      );
+    }
+    workflows = workflows.map((w) => ({ id: w.id, name: w.name, path: w.path }));
+  }
+
+  // Which branches.
+  const everyBranch = config.branches.includes('*');
+  let defaultBranch = config.defaultBranch;
+  let branches: string[] = [...config.branches];
+  if (!branches.length) {
+    if (!defaultBranch && workflows.length) {
+      const { data } = await client.rest.repos.get(repo);
+      defaultBranch = data.default_branch;
+    }
+    branches = defaultBranch ? [defaultBranch] : [];
+  }
+  if (config.trigger) {
+    const branch = config.trigger.run.branch;
+    branches = branch && (everyBranch || branches.includes(branch)) ? [branch] : [];
+  }
+
+  // What we already know: open incident issues, one listing for every workflow.
+  const issues =
+    config.issue && workflows.length && branches.length
+      ? await listIncidentIssues(client, {
+          ...repo,
+          label: config.issueLabel,
+          keyPrefix: 'repeated-failure/',
+        })
+      : new Map<string, IncidentIssue>();
+
+  // Without issues, a scheduled scan calls "new" what happened since the previous scan started.
+  let windowStart: string | undefined;
+  if (!config.issue && !config.trigger && workflows.length && branches.length) {
+    windowStart = await previousScanStart(client, config, all ?? []);
+  }
+
+  const targets: Target[] = [];
+  for (const workflow of workflows) {
+    if (!branches.length) break;
+    const groups: { branch?: string }[] =
+      everyBranch && !config.trigger ? [{}] : branches.map((b) => ({ branch: b }));
+    for (const group of groups) {
+      const knownFirst = (branch: string) => {
+        const issue = issues.get(streakKey(workflow.id, branch));
+        const state = issue && parseStreakState(issue.state);
+        return state?.first_failed_at;
+      };
+      const listing = await listCompletedRuns(client, {
+        ...repo,
+        workflowId: workflow.id,
+        since,
+        ...(group.branch ? { branch: group.branch } : {}),
+        enough: (runs) => {
+          // A failure rate needs the whole window; a streak only needs to reach its end.
+          if (config.failureRate !== undefined) return false;
+          const byBranch = groupByBranch(runs, group.branch);
+          return [...byBranch].every(([b, list]) => enoughForStreak(list, config.failing, knownFirst(b)));
+        },
+      });
+      // The triggering run may not be listed yet (the listing lags the webhook): add it.
+      const trig = config.trigger?.run;
+      const listed =
+        trig && !listing.runs.some((r) => r.id === trig.id) ? withRun(listing.runs, trig) : listing.runs;
+      const byBranch = groupByBranch(listed, group.branch);
+      // Branches with an open issue but no runs in the window still need a look (to stay quiet).
+      for (const [branch, runs] of byBranch) {
+        const flakes: Flake[] = [];
+        targets.push(look(config, workflow, branch, runs, issues, flakes, listing.capped, windowStart));
+      }
+    }
+  }
+  // Flaky re-runs: one request each to read the attempt before, so the newest few across all
+  // workflows are checked (the budget), in workflow_run mode only the triggering run.
+  let flakeChecksSkipped = 0;
+  if (config.flaky) {
+    const candidates = targets
+      .flatMap((t) =>
+        (config.trigger ? flakeCandidates([config.trigger.run]) : flakeCandidates(t.runs)).map((run) => ({
+          t,
+          run,
+        })),
+      )
+      .sort((a, b) => b.run.createdAt.localeCompare(a.run.createdAt));
+    const limit = config.maxFlakeChecks ?? DEFAULT_FLAKE_CHECKS;
+    flakeChecksSkipped = Math.max(0, candidates.length - limit);
+    for (const { t, run } of candidates.slice(0, limit)) {
+      const previous = await getRunAttempt(client, repo, run.id, run.runAttempt - 1);
+      const flake = flakeOf(
+        { ...run, workflowName: run.workflowName || t.workflow.name },
+        previous,
+        config.failing,
+      );
+      if (flake) t.flakes.push(flake);
+    }
+  }
+  return {
+    targets,
+    warnings,
+    flakeChecksSkipped,
+    labelExists: issues.size > 0,
+    ...(windowStart ? { windowStart } : {}),
+    ...(defaultBranch ? { defaultBranch } : {}),
+  };
+}
+
+function withRun(runs: readonly RunInfo[], run: RunInfo): RunInfo[] {
+  const i = runs.findIndex((r) => r.createdAt < run.createdAt);
+  return i < 0 ? [...runs, run] : [...runs.slice(0, i), run, ...runs.slice(i)];
+}
+
+function groupByBranch(runs: readonly RunInfo[], only?: string): Map<string, RunInfo[]> {
+  const map = new Map<string, RunInfo[]>();
+  if (only) map.set(only, []);
+  for (const run of runs) {
+    const branch = only ?? run.branch;
+    if (!branch) continue;
+    const list = map.get(branch) ?? [];
+    list.push(run);
+    map.set(branch, list);
+  }
+  return map;
+}
+
+function look(
+  config: ScanConfig,
+  workflow: WorkflowRef,
+  branch: string,
+  runs: RunInfo[],
+  issues: ReadonlyMap<string, IncidentIssue>,
+  flakes: Flake[],
+  capped: boolean,
+  windowStart: string | undefined,
+): Target {
+  const analysis = analyzeStreak(runs, config.failing);
+  const where = { workflow: workflow.name, workflowId: workflow.id, branch };
+  const streakIssue = issues.get(streakKey(workflow.id, branch));
+  const known = streakIssue ? parseStreakState(streakIssue.state) : undefined;
+  const trigger = config.trigger?.run;
+  const isNew = config.issue
+    ? undefined
+    : trigger
+      ? (run: RunInfo) => run.id === trigger.id
+      : (run: RunInfo) => !windowStart || run.updatedAt >= windowStart;
+  const events = decideStreak({
+    analysis,
+    runs,
+    failing: config.failing,
+    threshold: config.threshold,
+    ...(config.remindEvery ? { remindEvery: config.remindEvery } : {}),
+    where,
+    ...(known ? { known } : {}),
+    ...(isNew ? { isNew } : {}),
+  });
+  let rate: RateLook | undefined;
+  if (config.failureRate !== undefined) {
+    const rule = { threshold: config.failureRate, minRuns: config.minRuns };
+    const stats = failureRate(runs, config.failing);
+    const rateIssue = issues.get(rateKey(workflow.id, branch));
+    const knownRate = rateIssue ? parseRateState(rateIssue.state) : undefined;
+    let wasFiring: boolean;
+    if (config.issue) wasFiring = knownRate !== undefined;
+    else {
+      // Without state, compare with the runs the previous look saw (those before the new ones).
+      const older = runs.filter((r) =>
+        trigger ? r.id !== trigger.id : windowStart && r.updatedAt < windowStart,
+      );
+      wasFiring =
+        !trigger && !windowStart ? false : rateFiring(failureRate(older, config.failing), rule, false);
+    }
+    const firing = rateFiring(stats, rule, wasFiring);
+    const state: RateState = {
+      kind: 'rate',
+      workflow: workflow.name,
+      workflow_id: workflow.id,
+      branch,
+      rate: Math.round(stats.rate * 1000) / 1000,
+      failed: stats.failed,
+      passed: stats.passed,
+      since: knownRate?.since ?? config.now.toISOString(),
+    };
+    rate = {
+      stats,
+      firing,
+      change: firing && !wasFiring ? 'fire' : !firing && wasFiring ? 'clear' : 'none',
+      state,
+      ...(rateIssue ? { issue: rateIssue } : {}),
+    };
+  }
+  return {
+    workflow,
+    branch,
+    runs,
+    analysis,
+    events,
+    ...(streakIssue ? { streakIssue } : {}),
+    ...(rate ? { rate } : {}),
+    flakes,
+    capped,
+  };
+}
+
+/**
+ * When the previous successful run of the detector's own workflow started: a stateless scan
+ * treats what completed since as new. One request; undefined (everything is new) when there was none.
+ */
+async function previousScanStart(
+  client: GitHubClient,
+  config: ScanConfig,
+  workflows: readonly ApiWorkflow[],
+): Promise<string | undefined> {
+  const self = workflows.find((w) =>
+    config.self?.path ? w.path === config.self.path : w.name === config.self?.name,
+  );
+  if (!self) return undefined;
+  // Only a scan that succeeded sent its alerts; after a failed one, its window is still open.
+  const { data } = await client.rest.actions.listWorkflowRuns({
+    owner: config.owner,
+    repo: config.repo,
+    workflow_id: self.id,
+    status: 'success',
+    per_page: 2,
+    exclude_pull_requests: true,
+  });
+  const previous = data.workflow_runs.find((r) => r.id !== config.self?.runId);
+  return previous?.run_started_at ?? previous?.created_at;
+}

@@ -1,0 +1,318 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { startGitHubServer, type GitHubServer } from '../src/index';
+
+// GitHub's own OpenAPI description: the stand-in's bodies must satisfy it, so it cannot drift.
+const require = createRequire(import.meta.url);
+type Schema = Record<string, unknown>;
+interface Response {
+  content?: Record<string, { schema: Schema }>;
+}
+interface Spec {
+  paths: Record<string, Record<string, { responses: Record<string, Response> }>>;
+  components: { schemas: Record<string, Schema>; responses: Record<string, Response> };
+}
+const spec = JSON.parse(
+  readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8'),
+) as Spec;
+
+/** OpenAPI 3.0's `nullable: true` as plain JSON Schema (ajv's `nullable` needs a sibling `type`). */
+const toJsonSchema = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (!node || typeof node !== 'object') return node;
+  const { nullable, ...rest } = node as Schema;
+  const out = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, toJsonSchema(v)])) as Schema;
+  if (nullable !== true) return out;
+  if (typeof out.type === 'string' && !out.$ref) {
+    return {
+      ...out,
+      type: [out.type, 'null'],
+      ...(Array.isArray(out.enum) ? { enum: [...out.enum, null] } : {}),
+    };
+  }
+  return { anyOf: [out, { type: 'null' }] };
+};
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+// Only the schemas the stand-in's responses reach (the whole description is 13 MB).
+const needed = new Set<string>();
+const collect = (node: unknown): void => {
+  if (Array.isArray(node)) return node.forEach(collect);
+  if (!node || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === '$ref' && typeof v === 'string') {
+      const name = v.replace('#/components/schemas/', '');
+      if (!needed.has(name)) {
+        needed.add(name);
+        collect(spec.components.schemas[name]);
+      }
+    } else collect(v);
+  }
+};
+const responseSchema = (path: string, method: string, status: string): Schema => {
+  let response = spec.paths[path]?.[method]?.responses[status];
+  // Error answers are shared: `$ref: #/components/responses/forbidden` and the like.
+  const ref = (response as { $ref?: string } | undefined)?.$ref;
+  if (ref) response = spec.components.responses[ref.replace('#/components/responses/', '')];
+  const schema = response?.content?.['application/json']?.schema;
+  if (!schema) throw new Error(`no schema for ${method} ${path} ${status}`);
+  return schema;
+};
+const validators = new Map<string, ValidateFunction>();
+const validatorFor = (path: string, method: string, status: string) => {
+  const key = `${method} ${path} ${status}`;
+  let v = validators.get(key);
+  if (!v) {
+    const schema = responseSchema(path, method, status);
+    collect(schema);
+    const root = {
+      components: {
+        schemas: Object.fromEntries([...needed].map((n) => [n, toJsonSchema(spec.components.schemas[n])])),
+      },
+    };
+    // Each compile gets the schemas collected so far under the names the spec's $refs use.
+    v = ajv.compile({ ...(toJsonSchema(schema) as Schema), components: root.components });
+    validators.set(key, v);
+  }
+  return v;
+};
+
+let gh: GitHubServer;
+const auth = () => ({ authorization: `token ${gh.token}`, accept: 'application/vnd.github+json' });
+const get = async (path: string, headers: Record<string, string> = auth()) => {
+  const res = await fetch(`${gh.url}${path}`, { headers });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as unknown };
+};
+const send = async (method: string, path: string, body: unknown) => {
+  const res = await fetch(`${gh.url}${path}`, {
+    method,
+    headers: { ...auth(), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as unknown };
+};
+const expectValid = (specPath: string, method: string, status: string, body: unknown) => {
+  const validate = validatorFor(specPath, method, status);
+  const ok = validate(body);
+  expect(ok ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
+};
+
+let ci: number;
+let flakyRun: number;
+beforeAll(async () => {
+  gh = await startGitHubServer({ workflows: [{ name: 'CI', path: 'ci.yml' }, { name: 'Nightly' }] });
+  ci = gh.workflow('CI').id;
+  const base = Date.parse('2026-11-01T00:00:00Z');
+  for (let i = 0; i < 150; i++)
+    gh.addRun({
+      workflow: 'CI',
+      conclusion: i % 3 === 0 ? 'failure' : 'success',
+      createdAt: new Date(base + i * 3_600_000),
+      jobs: [
+        {
+          name: 'test',
+          steps: ['Checkout', { name: 'Run tests', conclusion: i % 3 === 0 ? 'failure' : 'success' }],
+        },
+      ],
+    });
+  gh.addRun({
+    workflow: 'CI',
+    branch: 'feature/x',
+    conclusion: 'failure',
+    createdAt: '2026-11-10T00:00:00Z',
+  });
+  gh.addRun({
+    workflow: 'Nightly',
+    event: 'schedule',
+    conclusion: 'timed_out',
+    createdAt: '2026-11-10T00:00:00Z',
+  });
+  flakyRun = gh.addRun({
+    workflow: 'CI',
+    conclusion: 'success',
+    previousAttempts: ['failure'],
+    createdAt: '2026-11-20T00:00:00Z',
+  }).id;
+});
+afterAll(async () => {
+  await gh.close();
+});
+
+describe('GitHub stand-in responses match the OpenAPI description', () => {
+  it('GET a repository', async () => {
+    const r = await get('/repos/acme/mara');
+    expect(r.status).toBe(200);
+    expectValid('/repos/{owner}/{repo}', 'get', '200', r.body);
+    expect((r.body as { default_branch: string }).default_branch).toBe('main');
+  });
+
+  it('lists workflows and gets one by file name', async () => {
+    const r = await get('/repos/acme/mara/actions/workflows');
+    expectValid('/repos/{owner}/{repo}/actions/workflows', 'get', '200', r.body);
+    expect((r.body as { total_count: number }).total_count).toBe(2);
+    const one = await get('/repos/acme/mara/actions/workflows/ci.yml');
+    expectValid('/repos/{owner}/{repo}/actions/workflows/{workflow_id}', 'get', '200', one.body);
+    expect((one.body as { id: number }).id).toBe(ci);
+  });
+
+  it('lists runs of a workflow, newest first, with Link pagination', async () => {
+    const r = await get(`/repos/acme/mara/actions/workflows/${ci}/runs?branch=main&per_page=100`);
+    expectValid('/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', 'get', '200', r.body);
+    const body = r.body as { total_count: number; workflow_runs: { id: number; created_at: string }[] };
+    expect(body.total_count).toBe(151);
+    expect(body.workflow_runs).toHaveLength(100);
+    expect(body.workflow_runs[0]?.id).toBe(flakyRun);
+    const times = body.workflow_runs.map((w) => w.created_at);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(r.headers.get('link')).toBe(
+      `<${gh.url}/repos/acme/mara/actions/workflows/${ci}/runs?branch=main&per_page=100&page=2>; rel="next", ` +
+        `<${gh.url}/repos/acme/mara/actions/workflows/${ci}/runs?branch=main&per_page=100&page=2>; rel="last"`,
+    );
+    const page2 = await get(`/repos/acme/mara/actions/workflows/${ci}/runs?branch=main&per_page=100&page=2`);
+    expect((page2.body as { workflow_runs: unknown[] }).workflow_runs).toHaveLength(51);
+    expect(page2.headers.get('link')).toContain('rel="prev"');
+  });
+
+  it('lists repository runs filtered by status, event and created', async () => {
+    const r = await get('/repos/acme/mara/actions/runs?status=failure&created=2026-11-10');
+    expectValid('/repos/{owner}/{repo}/actions/runs', 'get', '200', r.body);
+    const runs = (r.body as { workflow_runs: { head_branch: string; conclusion: string }[] }).workflow_runs;
+    expect(runs.map((x) => x.head_branch)).toEqual(['feature/x']);
+    const scheduled = await get('/repos/acme/mara/actions/runs?event=schedule');
+    expect((scheduled.body as { total_count: number }).total_count).toBe(1);
+    const since = await get('/repos/acme/mara/actions/runs?created=>=2026-11-07T00:00:00Z&branch=main');
+    expect((since.body as { total_count: number }).total_count).toBe(150 - 144 + 2); // six hourly runs, the nightly and the re-run
+  });
+
+  it('rejects a status GitHub does not accept (startup_failure) with 422', async () => {
+    const r = await get('/repos/acme/mara/actions/runs?status=startup_failure');
+    expect(r.status).toBe(422);
+    expectValid('/repos/{owner}/{repo}/labels', 'post', '422', r.body);
+  });
+
+  it('gets a run attempt and the jobs of every attempt', async () => {
+    const first = await get(`/repos/acme/mara/actions/runs/${flakyRun}/attempts/1`);
+    expectValid(
+      '/repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}',
+      'get',
+      '200',
+      first.body,
+    );
+    expect(first.body).toMatchObject({ run_attempt: 1, conclusion: 'failure', previous_attempt_url: null });
+    const latest = await get(`/repos/acme/mara/actions/runs/${flakyRun}`);
+    expectValid('/repos/{owner}/{repo}/actions/runs/{run_id}', 'get', '200', latest.body);
+    expect(latest.body).toMatchObject({
+      run_attempt: 2,
+      conclusion: 'success',
+      previous_attempt_url: `${gh.url}/repos/acme/mara/actions/runs/${flakyRun}/attempts/1`,
+    });
+    const jobs = await get(`/repos/acme/mara/actions/runs/${flakyRun}/jobs?filter=all`);
+    expectValid('/repos/{owner}/{repo}/actions/runs/{run_id}/jobs', 'get', '200', jobs.body);
+    const list = (jobs.body as { jobs: { run_attempt: number; conclusion: string }[] }).jobs;
+    expect(list.map((j) => [j.run_attempt, j.conclusion])).toEqual([
+      [1, 'failure'],
+      [2, 'success'],
+    ]);
+    const latestJobs = await get(`/repos/acme/mara/actions/runs/${flakyRun}/jobs`);
+    expect((latestJobs.body as { total_count: number }).total_count).toBe(1);
+  });
+
+  it('creates, lists, updates and comments issues, with labels', async () => {
+    const label = await send('POST', '/repos/acme/mara/labels', {
+      name: 'repeated-failure',
+      color: 'b60205',
+    });
+    expect(label.status).toBe(201);
+    expectValid('/repos/{owner}/{repo}/labels', 'post', '201', label.body);
+    const again = await send('POST', '/repos/acme/mara/labels', { name: 'repeated-failure' });
+    expect(again.status).toBe(422);
+    expectValid('/repos/{owner}/{repo}/labels', 'post', '422', again.body);
+    const labels = await get('/repos/acme/mara/labels');
+    expectValid('/repos/{owner}/{repo}/labels', 'get', '200', labels.body);
+
+    const created = await send('POST', '/repos/acme/mara/issues', {
+      title: 'CI failing on main',
+      body: 'x',
+      labels: ['repeated-failure'],
+    });
+    expect(created.status).toBe(201);
+    expectValid('/repos/{owner}/{repo}/issues', 'post', '201', created.body);
+    const n = (created.body as { number: number }).number;
+    const list = await get('/repos/acme/mara/issues?labels=repeated-failure&state=open');
+    expectValid('/repos/{owner}/{repo}/issues', 'get', '200', list.body);
+    expect((list.body as { number: number }[]).map((i) => i.number)).toEqual([n]);
+    const comment = await send('POST', `/repos/acme/mara/issues/${n}/comments`, { body: 'still failing' });
+    expectValid('/repos/{owner}/{repo}/issues/{issue_number}/comments', 'post', '201', comment.body);
+    const comments = await get(`/repos/acme/mara/issues/${n}/comments`);
+    expectValid('/repos/{owner}/{repo}/issues/{issue_number}/comments', 'get', '200', comments.body);
+    const closed = await send('PATCH', `/repos/acme/mara/issues/${n}`, { state: 'closed' });
+    expectValid('/repos/{owner}/{repo}/issues/{issue_number}', 'patch', '200', closed.body);
+    expect(closed.body).toMatchObject({ state: 'closed', state_reason: 'completed', comments: 1 });
+    const open = await get('/repos/acme/mara/issues?labels=repeated-failure');
+    expect(open.body).toEqual([]);
+  });
+});
+
+describe('GitHub stand-in faults', () => {
+  it('answers 401 Bad credentials to a wrong token, with rate-limit headers', async () => {
+    const r = await get('/repos/acme/mara', { authorization: 'token nope' });
+    expect(r.status).toBe(401);
+    expectValid('/repos/{owner}/{repo}', 'get', '403', r.body); // 401s carry the same error body
+    expect(r.body).toMatchObject({ message: 'Bad credentials' });
+    expect(r.headers.get('x-ratelimit-limit')).toBe('1000');
+  });
+
+  it('answers 403 to issue writes when the token only reads issues', async () => {
+    gh.setPermission('issues', 'read');
+    const r = await send('POST', '/repos/acme/mara/issues', { title: 't' });
+    gh.setPermission('issues', 'write');
+    expect(r.status).toBe(403);
+    expectValid('/repos/{owner}/{repo}/issues', 'post', '403', r.body);
+    expect(r.body).toMatchObject({ message: 'Resource not accessible by integration' });
+  });
+
+  it('answers a secondary rate limit with retry-after, then a 503, then normally', async () => {
+    gh.fail([
+      { kind: 'secondary-rate-limit', status: 429, retryAfter: 7 },
+      { kind: 'status', status: 503 },
+    ]);
+    const limited = await get('/repos/acme/mara');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect((limited.body as { message: string }).message).toMatch(/secondary rate limit/);
+    expect((await get('/repos/acme/mara')).status).toBe(503);
+    expect((await get('/repos/acme/mara')).status).toBe(200);
+  });
+
+  it('logs every request with method, path and query', async () => {
+    gh.resetLog();
+    await get('/repos/acme/mara/actions/runs?branch=main&per_page=5');
+    expect(gh.requests).toEqual([
+      {
+        method: 'GET',
+        path: '/repos/acme/mara/actions/runs',
+        query: { branch: 'main', per_page: '5' },
+        status: 200,
+      },
+    ]);
+  });
+
+  it('stops a filtered listing at 1,000 results, as GitHub does', async () => {
+    const big = await startGitHubServer({ workflows: [{ name: 'Big' }] });
+    try {
+      for (let i = 0; i < 1050; i++) big.addRun({ workflow: 'Big', conclusion: 'success' });
+      const url = `${big.url}/repos/acme/mara/actions/runs?branch=main&per_page=100&page=11`;
+      const res = await fetch(url, { headers: { authorization: `token ${big.token}` } });
+      const body = (await res.json()) as { total_count: number; workflow_runs: unknown[] };
+      expect(body.total_count).toBe(1050);
+      expect(body.workflow_runs).toHaveLength(0);
+    } finally {
+      await big.close();
+    }
+  });
+});
