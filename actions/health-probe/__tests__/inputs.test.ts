@@ -1,0 +1,31 @@
+import { describe, expect, it } from '@jest/globals';
+import { readActionYaml } from '@sre-toolkit/testkit';
+import { inputs } from '../src/inputs';
+
+describe('health-probe inputs', () => {
+  it('declares exactly the schema inputs in action.yml, with the same defaults', () => {
+    const yaml = readActionYaml('health-probe').inputs ?? {};
+    expect(Object.keys(yaml).sort()).toEqual(Object.keys(inputs).sort());
+    for (const [name, spec] of Object.entries(inputs))
+      expect([name, String(yaml[name]?.default ?? '')]).toEqual([name, spec.default]);
+  });
+
+  it('keeps the names and defaults the issue asks for', () => {
+    expect(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.default]))).toEqual({
+      targets: '',
+      config: '',
+      timeout: '10s',
+      retries: '2',
+      'retry-delay': '1s',
+      concurrency: '10',
+      'cert-expiry-days': '14',
+      'webhook-url': '',
+      mention: '',
+      issue: 'true',
+      'issue-label': 'incident',
+      'github-token': '${{ github.token }}',
+      'fail-on-down': 'true',
+      'dry-run': 'false',
+    });
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * What a response must look like to count as up: status codes, JSON values at dot paths, and text.
+ * Pure: each check takes the response and returns why it failed, in words, or undefined.
+ */
+
+export interface StatusRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface StatusExpectation {
+  readonly ranges: readonly StatusRange[];
+  /** How the author wrote it, for messages: `200-399`, `200, 204`, `2xx`. */
+  readonly text: string;
+}
+
+export type JsonValue = string | number | boolean | null;
+
+export interface JsonExpectation {
+  readonly path: string;
+  /** One accepted value, or several (`status: [pass, warn]`). */
+  readonly expected: readonly JsonValue[];
+}
+
+export type TextExpectation =
+  { readonly kind: 'substring'; readonly text: string } | { readonly kind: 'regex'; readonly regex: RegExp };
+
+const STATUS_ITEM = /^(?:([1-5])xx|(\d{3})(?:\s*-\s*(\d{3}))?)$/i;
+
+/** `200-399`, `200, 204`, `2xx`, `[200, 204]`, `200`: the status codes that count as up. */
+export function parseStatusExpectation(value: unknown): { value: StatusExpectation } | { error: string } {
+  const items = Array.isArray(value)
+    ? value.map((v) => String(v).trim())
+    : String(value)
+        .replace(/\s*-\s*/g, '-')
+        .split(/[\s,]+/);
+  const ranges: StatusRange[] = [];
+  const cleaned = items.filter(Boolean);
+  for (const item of cleaned) {
+    const m = STATUS_ITEM.exec(item);
+    if (!m) {
+      return {
+        error: `has ${JSON.stringify(item)}, which is not a status: use codes (200), ranges (200-399) or classes (2xx), separated by commas`,
+      };
+    }
+    if (m[1]) ranges.push({ from: Number(m[1]) * 100, to: Number(m[1]) * 100 + 99 });
+    else {
+      const from = Number(m[2]);
+      const to = m[3] ? Number(m[3]) : from;
+      if (from < 100 || to > 599 || to < from) {
+        return { error: `has ${JSON.stringify(item)}, which is not a range of HTTP statuses (100-599)` };
+      }
+      ranges.push({ from, to });
+    }
+  }
+  if (!ranges.length) return { error: 'lists no status' };
+  return { value: { ranges, text: cleaned.join(', ') } };
+}
+
+export function checkStatus(expectation: StatusExpectation, status: number): string | undefined {
+  if (expectation.ranges.some((r) => status >= r.from && status <= r.to)) return undefined;
+  return `expected status ${expectation.text}, got ${status}`;
+}
+
+/** `/pattern/flags` is a regular expression; anything else is a substring. */
+export function parseTextExpectation(text: string): { value: TextExpectation } | { error: string } {
+  const m = /^\/(.+)\/([dgimsuvy]*)$/s.exec(text);
+  if (!m) return { value: { kind: 'substring', text } };
+  try {
+    // g and y make test() stateful; a check must answer the same every time.
+    return { value: { kind: 'regex', regex: new RegExp(m[1] ?? '', (m[2] ?? '').replace(/[gy]/g, '')) } };
+  } catch (error) {
+    return { error: `is not a valid regular expression: ${(error as Error).message}` };
+  }
+}
+
+export function checkText(expectation: TextExpectation, body: string): string | undefined {
+  if (expectation.kind === 'substring') {
+    return body.includes(expectation.text)
+      ? undefined
+      : `expected the response to contain ${JSON.stringify(clip(expectation.text))}, it does not`;
+  }
+  return expectation.regex.test(body)
+    ? undefined
+    : `expected the response to match ${String(expectation.regex)}, it does not`;
+}
+
+/** `expect-json` as written: a map of dot paths to a value or a list of accepted values. */
+export function parseJsonExpectations(value: unknown): { value: JsonExpectation[] } | { error: string } {
+  if (value === undefined || value === null || value === '') return { value: [] };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return { error: 'must be a map of JSON paths to expected values, e.g. `status: UP`' };
+  }
+  const out: JsonExpectation[] = [];
+  for (const [path, expected] of Object.entries(value as Record<string, unknown>)) {
+    const list = Array.isArray(expected) ? expected : [expected];
+    if (!list.length || !list.every(isScalar)) {
+      return {
+        error: `has ${JSON.stringify(path)} expecting something that is not a string, number, boolean or null (or a list of them)`,
+      };
+    }
+    out.push({ path, expected: list as JsonValue[] });
+  }
+  return { value: out };
+}
+
+const isScalar = (v: unknown): v is JsonValue =>
+  v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/** Follows `checks.db.status` or `checks.db:responseTime.0.status` through objects and arrays. */
+export function valueAtPath(doc: unknown, path: string): { found: true; value: unknown } | { found: false } {
+  let node: unknown = doc;
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object') return { found: false };
+    if (Array.isArray(node)) {
+      if (!/^\d+$/.test(key) || Number(key) >= node.length) return { found: false };
+      node = node[Number(key)];
+    } else {
+      if (!Object.prototype.hasOwnProperty.call(node, key)) return { found: false };
+      node = (node as Record<string, unknown>)[key];
+    }
+  }
+  return { found: true, value: node };
+}
+
+/**
+ * Compares as YAML authors mean it: `UP` matches "UP", `200` matches 200 and "200", `true` matches
+ * true and "true". Strings are case-sensitive: Spring's `UP` is not `up`.
+ */
+function matches(expected: JsonValue, actual: unknown): boolean {
+  if (expected === null) return actual === null;
+  if (actual === null || typeof actual === 'object') return false;
+  return String(expected) === String(actual);
+}
+
+export function checkJson(expectations: readonly JsonExpectation[], doc: unknown): string | undefined {
+  for (const e of expectations) {
+    const want = e.expected.map((v) => (v === null ? 'null' : String(v))).join(' or ');
+    const at = valueAtPath(doc, e.path);
+    if (!at.found) return `expected ${e.path} ${want}, but the response has no ${e.path}`;
+    if (!e.expected.some((v) => matches(v, at.value)))
+      return `expected ${e.path} ${want}, got ${show(at.value)}`;
+  }
+  return undefined;
+}
+
+function show(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return clip(JSON.stringify(value));
+  return clip(String(value));
+}
+
+const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}...` : text);
+
+/**
+ * `application/health+json` (draft-inadvisable-health-check) says its own verdict: `fail` is down,
+ * `warn` is degraded. Used only when the target has no `expect-json` of its own.
+ */
+export function healthJsonVerdict(contentType: string, doc: unknown): 'fail' | 'warn' | undefined {
+  if (!/^application\/health\+json/i.test(contentType)) return undefined;
+  const status = valueAtPath(doc, 'status');
+  if (!status.found) return undefined;
+  if (status.value === 'fail') return 'fail';
+  if (status.value === 'warn') return 'warn';
+  return undefined;
+}

@@ -1,0 +1,91 @@
+import {
+  closeIncidentIssue,
+  createGitHubClient,
+  describeGitHubError,
+  listIncidentIssues,
+  openIncidentIssue,
+  updateIncidentIssue,
+  type GitHubClient,
+  type GitHubClientOptions,
+  type IncidentIssue,
+} from '@sre-toolkit/github';
+import type { IncidentStore } from './alerts';
+import { incidentKey, readIncidentState, type IncidentState, type OpenIncident } from './incidents';
+
+/**
+ * Incidents as GitHub issues (label + hidden marker, via @sre-toolkit/github). One paginated listing
+ * finds every target's open incident, so a run costs one read plus writes only on changes and updates.
+ */
+export function githubIncidentStore(
+  client: GitHubClient,
+  repo: { readonly owner: string; readonly repo: string; readonly label: string },
+): IncidentStore {
+  const issues = new Map<number, IncidentIssue>();
+  const ref = { owner: repo.owner, repo: repo.repo };
+  const stateOf = (state: IncidentState): Record<string, unknown> => ({ ...state });
+  const issueFor = (incident: OpenIncident): IncidentIssue =>
+    issues.get(incident.number) ?? {
+      number: incident.number,
+      url: incident.url,
+      title: '',
+      body: '',
+      state: {},
+    };
+  return {
+    async findOpen(targets) {
+      const all = await explained('reading incident issues', () =>
+        listIncidentIssues(client, { ...ref, label: repo.label, keyPrefix: 'health-probe:' }),
+      );
+      const open = new Map<string, OpenIncident>();
+      for (const target of targets) {
+        const issue = all.get(incidentKey(target));
+        if (!issue) continue;
+        issues.set(issue.number, issue);
+        const state = readIncidentState(issue.state);
+        open.set(target, { number: issue.number, url: issue.url, ...(state ? { state } : {}) });
+      }
+      return open;
+    },
+    async open(key, title, body, state) {
+      const issue = await explained('opening an incident issue', () =>
+        openIncidentIssue(client, {
+          ...ref,
+          label: repo.label,
+          key,
+          title,
+          body,
+          state: stateOf(state),
+          labelDescription: 'Opened by the health-probe action while a target is down',
+        }),
+      );
+      issues.set(issue.number, issue);
+      return { number: issue.number, url: issue.url };
+    },
+    async update(incident, key, body, state) {
+      await explained(`updating incident #${incident.number}`, () =>
+        updateIncidentIssue(client, issueFor(incident), { ...ref, key, body, state: stateOf(state) }),
+      );
+    },
+    async close(incident, key, comment, state) {
+      await explained(`closing incident #${incident.number}`, () =>
+        closeIncidentIssue(client, issueFor(incident), { ...ref, key, comment, state: stateOf(state) }),
+      );
+    },
+  };
+}
+
+/** Rethrows a failed request as a message a workflow author can act on. */
+async function explained<T>(doing: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw new Error(describeGitHubError(error, doing, 'issues: write'), { cause: error });
+  }
+}
+
+/** The store for the repository a workflow runs in. */
+export function createIncidentStore(
+  options: GitHubClientOptions & { readonly owner: string; readonly repo: string; readonly label: string },
+): IncidentStore {
+  return githubIncidentStore(createGitHubClient(options), options);
+}

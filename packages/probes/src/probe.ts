@@ -1,0 +1,153 @@
+import { checkJson, checkStatus, checkText, healthJsonVerdict } from './expectations';
+import type { Attempt, AttemptOutcome, PhaseTimings } from './http-attempt';
+import type { Target } from './targets';
+
+export type ProbeStatus = 'up' | 'degraded' | 'down';
+
+/** One target's verdict: the `results` output's items, and what reports and incidents are built from. */
+export interface ProbeResult {
+  readonly name: string;
+  /** Credentials and secret query values masked. */
+  readonly url: string;
+  readonly status: ProbeStatus;
+  readonly http_status: number | null;
+  readonly response_ms: number | null;
+  readonly attempts: number;
+  /** Why it is down or degraded, in words; null when up. */
+  readonly error: string | null;
+  readonly cert_days_left: number | null;
+  /** The last attempt's phases (dns, connect, tls, ttfb, total), to explain slowness. */
+  readonly timings: PhaseTimings | null;
+}
+
+const DAY = 86_400_000;
+
+/** Judges one attempt against the target's expectations. Pure. */
+export function judge(
+  target: Target,
+  outcome: AttemptOutcome,
+  now: Date,
+): Omit<ProbeResult, 'attempts' | 'name' | 'url'> {
+  if (outcome.kind === 'error') {
+    return {
+      status: 'down',
+      http_status: null,
+      response_ms: outcome.timings.total,
+      error: outcome.error,
+      cert_days_left: null,
+      timings: outcome.timings,
+    };
+  }
+  const certDaysLeft = outcome.certValidTo
+    ? Math.floor((outcome.certValidTo.getTime() - now.getTime()) / DAY)
+    : null;
+  const base = {
+    http_status: outcome.status,
+    response_ms: outcome.timings.total,
+    cert_days_left: certDaysLeft,
+    timings: outcome.timings,
+  };
+  const down = (error: string) => ({ ...base, status: 'down' as const, error });
+  const statusProblem = checkStatus(target.expectStatus, outcome.status);
+  if (statusProblem) return down(statusProblem);
+
+  let healthWarn = false;
+  if (target.expectJson.length || /json/i.test(outcome.contentType)) {
+    let doc: unknown;
+    let parsed = true;
+    try {
+      doc = JSON.parse(outcome.body);
+    } catch {
+      parsed = false;
+    }
+    if (target.expectJson.length) {
+      if (!parsed) {
+        const type = outcome.contentType.split(';')[0]?.trim() || 'no content type';
+        return down(
+          `expected a JSON response, got ${outcome.body.trim() ? 'something else' : 'an empty body'} (${type})`,
+        );
+      }
+      const jsonProblem = checkJson(target.expectJson, doc);
+      if (jsonProblem) return down(jsonProblem);
+    } else if (parsed) {
+      const verdict = healthJsonVerdict(outcome.contentType, doc);
+      if (verdict === 'fail') return down('health check says fail (application/health+json status)');
+      healthWarn = verdict === 'warn';
+    }
+  }
+  if (target.expectText) {
+    const textProblem = checkText(target.expectText, outcome.body);
+    if (textProblem) return down(textProblem);
+  }
+  const reasons: string[] = [];
+  if (target.maxResponseMs !== undefined && outcome.timings.total > target.maxResponseMs) {
+    reasons.push(`slower than ${target.maxResponseMs} ms: took ${outcome.timings.total} ms`);
+  }
+  if (certDaysLeft !== null && certDaysLeft < target.certExpiryDays) {
+    const day = outcome.certValidTo?.toISOString().slice(0, 10);
+    reasons.push(
+      certDaysLeft <= 0
+        ? `certificate expires today (${day})`
+        : `certificate expires in ${certDaysLeft} day${certDaysLeft === 1 ? '' : 's'} (${day})`,
+    );
+  }
+  if (healthWarn) reasons.push('health check says warn (application/health+json status)');
+  return reasons.length
+    ? { ...base, status: 'degraded', error: reasons.join('; ') }
+    : { ...base, status: 'up', error: null };
+}
+
+export interface ProbeOptions {
+  readonly attempt: Attempt;
+  readonly concurrency: number;
+  /** Really waits between attempts; tests pass a recording stand-in. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => Date;
+  /** Called after each failed attempt that will be retried. */
+  readonly onRetry?: (target: Target, attempt: number, error: string) => void;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Probes one target, retrying a down verdict `retries` times with the delay really awaited. */
+export async function probeTarget(target: Target, options: ProbeOptions): Promise<ProbeResult> {
+  const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? (() => new Date());
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const outcome = await options.attempt({
+      url: target.url,
+      method: target.method,
+      headers: target.headers,
+      ...(target.body !== undefined ? { body: target.body } : {}),
+      timeoutMs: target.timeoutMs,
+    });
+    const verdict = judge(target, outcome, now());
+    // Slow is not broken: a degraded answer is an answer, and retrying it would only slow the run.
+    if (verdict.status !== 'down' || attempts > target.retries) {
+      return { name: target.name, url: target.displayUrl, attempts, ...verdict };
+    }
+    options.onRetry?.(target, attempts, verdict.error ?? '');
+    if (target.retryDelayMs > 0) await sleep(target.retryDelayMs);
+  }
+}
+
+/**
+ * Probes every target, at most `concurrency` at a time; results keep the targets' order. One target
+ * failing never stops another, so the run lasts about as long as the slowest target.
+ */
+export async function probeAll(targets: readonly Target[], options: ProbeOptions): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = new Array<ProbeResult>(targets.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const index = next++;
+      const target = targets[index] as Target;
+      results[index] = await probeTarget(target, options);
+    }
+  };
+  const width = Math.max(1, Math.min(options.concurrency, targets.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  return results;
+}
