@@ -1,10 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   runAction,
   startDiscordServer,
+  startGitHubServer,
+  startHealthTargets,
   type ActionRun,
   type DiscordServer,
+  type GitHubServer,
+  type HealthTargets,
   type RunOptions,
 } from '@sre-toolkit/testkit';
 import type { ShownMessage } from './discord-html';
@@ -21,6 +26,12 @@ export type Channel = keyof typeof CHANNELS;
 
 export interface DemoWorld {
   readonly discord: DiscordServer;
+  /** The GitHub REST stand-in: workflows, runs and issues persist from one scenario to the next. */
+  readonly github: GitHubServer;
+  /** Loopback health endpoints the scenarios route as up, slow or down. */
+  readonly health: HealthTargets;
+  /** A writable folder for files a scenario needs (a crash export, say). */
+  readonly workDir: string;
   webhook(channel: Channel): string;
 }
 
@@ -52,7 +63,22 @@ export async function runDemo(options: {
   const log = options.log ?? (() => undefined);
   const discord = await startDiscordServer();
   for (const c of Object.values(CHANNELS)) discord.addWebhook(c.id, c.token);
-  const world: DemoWorld = { discord, webhook: (c) => discord.webhookUrl(CHANNELS[c].id, CHANNELS[c].token) };
+  const github = await startGitHubServer({
+    workflows: [
+      { name: 'frontend-ci', path: '.github/workflows/frontend-ci.yml' },
+      { name: 'frontend-deploy', path: '.github/workflows/frontend-deploy.yml' },
+      { name: 'Repeated failures', path: '.github/workflows/repeated-failures.yml' },
+    ],
+  });
+  const health = await startHealthTargets();
+  const workDir = mkdtempSync(join(tmpdir(), 'sre-demo-'));
+  const world: DemoWorld = {
+    discord,
+    github,
+    health,
+    workDir,
+    webhook: (c) => discord.webhookUrl(CHANNELS[c].id, CHANNELS[c].token),
+  };
   const runs: (PageRun & { ok: boolean; problem?: string })[] = [];
   const shown: Record<Channel, ShownMessage[]> = { 'dev-events': [], deploys: [], alerts: [], crashes: [] };
   try {
@@ -92,7 +118,8 @@ export async function runDemo(options: {
       });
     }
   } finally {
-    await discord.close();
+    await Promise.all([discord.close(), github.close(), health.close()]);
+    rmSync(workDir, { recursive: true, force: true });
   }
   const html = renderPage({
     title: 'SRE toolkit demo',

@@ -90,5 +90,6 @@ export const DISCORD_CSS = `
 .embed-footer{font-size:12px;color:#949ba4}
 .mention{background:rgba(88,101,242,.3);color:#c9cdfb;border-radius:3px;padding:0 2px;font-weight:500}
 .thread{color:#949ba4;font-size:13px}
+.timestamp{background:rgba(255,255,255,.06);border-radius:3px;padding:0 2px}
 .channel code{background:#1e1f22;border-radius:3px;padding:0 3px;font-size:85%}
 `;

@@ -39,7 +39,13 @@ export function discordMarkdown(text: string): string {
       return `\uE000${mentions.length - 1}\uE001`;
     },
   );
-  const html = discordMarked.parse(held) as string;
+  // Discord timestamps (`<t:1795830761:f>`) render in the reader's time zone; the page shows UTC.
+  const timed = held.replace(/<t:(-?\d{1,13})(?::[tTdDfFR])?>/g, (_all, seconds: string) => {
+    const label = new Date(Number(seconds) * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+    mentions.push(`<span class="timestamp">${escapeHtml(label)}</span>`);
+    return `\uE000${mentions.length - 1}\uE001`;
+  });
+  const html = discordMarked.parse(timed) as string;
   return html.replace(/\uE000(\d+)\uE001/g, (_m, i: string) => mentions[Number(i)] ?? '');
 }
 

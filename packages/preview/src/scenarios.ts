@@ -1,5 +1,5 @@
 import { webhookExamples } from '@sre-toolkit/testkit';
-import type { Scenario } from './demo';
+import type { DemoWorld, Scenario } from './demo';
 
 const repo = { full_name: 'acme/mara', html_url: 'https://github.com/acme/mara', name: 'mara' };
 const sender = {
@@ -81,7 +81,160 @@ export const notifyScenarios: Scenario[] = [
   },
 ];
 
+const detectorEnv = (w: DemoWorld) => ({
+  GITHUB_API_URL: w.github.url,
+  GITHUB_TOKEN: w.github.token,
+  GITHUB_WORKFLOW: 'Repeated failures',
+  GITHUB_WORKFLOW_REF: 'acme/mara/.github/workflows/repeated-failures.yml@refs/heads/main',
+});
+const scheduleEvent = {
+  schedule: '17 * * * *',
+  repository: { ...repo, default_branch: 'main' },
+};
+
+function seedRun(w: DemoWorld, conclusion: 'success' | 'failure', hoursAgo: number, message: string) {
+  w.github.addRun({
+    workflow: 'frontend-ci',
+    conclusion,
+    createdAt: new Date(Date.now() - hoursAgo * 3_600_000),
+    message,
+    jobs: [
+      {
+        name: 'test',
+        conclusion,
+        steps: ['Checkout', 'Install Flutter', { name: 'flutter test', conclusion }],
+      },
+    ],
+  });
+}
+
+/** repeated-failure-detector: three red runs in a row on main, then the fix. */
+export const detectorScenarios: Scenario[] = [
+  {
+    title: 'frontend-ci fails three times in a row on main',
+    action: 'repeated-failure-detector',
+    prepare: (w) => {
+      seedRun(w, 'success', 6, 'Bump intl to 0.19');
+      seedRun(w, 'failure', 4, 'Migrate the checkout screen to Riverpod');
+      seedRun(w, 'failure', 3, 'Retry the flaky golden test');
+      seedRun(w, 'failure', 2, 'Update golden files');
+      return {
+        eventName: 'schedule',
+        event: scheduleEvent,
+        env: detectorEnv(w),
+        inputs: { 'webhook-url': w.webhook('alerts'), mention: 'role:445566778899001122' },
+      };
+    },
+    check: (run, w) => {
+      expect(run.outputs.alerted === '1', `expected one alert, got ${run.outputs.alerted}`);
+      expect(
+        w.github.issues().filter((i: { state: string }) => i.state === 'open').length === 1,
+        'no incident issue was opened',
+      );
+    },
+  },
+  {
+    title: 'A fix lands and frontend-ci is green again',
+    action: 'repeated-failure-detector',
+    prepare: (w) => {
+      seedRun(w, 'success', 1, 'Fix the golden test font loading');
+      return {
+        eventName: 'schedule',
+        event: scheduleEvent,
+        env: detectorEnv(w),
+        inputs: { 'webhook-url': w.webhook('alerts') },
+      };
+    },
+    check: (run, w) => {
+      expect(run.outputs.alerted === '1', `expected one recovery, got ${run.outputs.alerted}`);
+      expect(
+        w.github.issues().every((i: { state: string }) => i.state === 'closed'),
+        'the incident issue is still open',
+      );
+    },
+  },
+];
+
+const healthTargets = (w: DemoWorld) => `
+- name: api
+  url: ${w.health.url('/health')}
+  expect-json:
+    status: UP
+- name: payments
+  url: ${w.health.url('/payments/health')}
+  expect-json:
+    status: pass
+- name: web
+  url: ${w.health.url('/')}
+  expect-text: Mara
+  max-response-ms: 300
+`;
+
+/** health-probe: the payments service goes down (and the web front is slow), then recovers. */
+export const healthScenarios: Scenario[] = [
+  {
+    title: 'The payments service goes down',
+    action: 'health-probe',
+    prepare: (w) => {
+      w.health.route('/health', { body: { status: 'UP' } });
+      w.health.route('/payments/health', {
+        status: 503,
+        contentType: 'application/health+json',
+        body: {
+          status: 'fail',
+          checks: { 'db:connection': [{ status: 'fail', output: 'connection pool exhausted' }] },
+        },
+      });
+      w.health.route('/', { body: '<title>Mara</title>', contentType: 'text/html', delayMs: 450 });
+      return {
+        eventName: 'schedule',
+        event: { schedule: '7,22,37,52 * * * *', repository: repo },
+        env: { GITHUB_API_URL: w.github.url, GITHUB_TOKEN: w.github.token, GITHUB_WORKFLOW: 'Health check' },
+        inputs: {
+          targets: healthTargets(w),
+          'webhook-url': w.webhook('alerts'),
+          'retry-delay': '200ms',
+          mention: 'here',
+        },
+      };
+    },
+    check: (run) => {
+      expect(run.exitCode === 1, 'fail-on-down should fail the step while a target is down');
+      expect(run.outputs.down === '1', `expected one target down, got ${run.outputs.down}`);
+      expect(run.outputs.degraded === '1', `expected one target degraded, got ${run.outputs.degraded}`);
+    },
+  },
+  {
+    title: 'The payments service recovers',
+    action: 'health-probe',
+    prepare: (w) => {
+      w.health.route('/payments/health', {
+        contentType: 'application/health+json',
+        body: { status: 'pass' },
+      });
+      w.health.route('/', { body: '<title>Mara</title>', contentType: 'text/html' });
+      return {
+        eventName: 'schedule',
+        event: { schedule: '7,22,37,52 * * * *', repository: repo },
+        env: { GITHUB_API_URL: w.github.url, GITHUB_TOKEN: w.github.token, GITHUB_WORKFLOW: 'Health check' },
+        inputs: { targets: healthTargets(w), 'webhook-url': w.webhook('alerts') },
+      };
+    },
+    check: (run, w) => {
+      expect(run.exitCode === 0, `the step failed: ${run.log.slice(-300)}`);
+      expect(
+        w.github
+          .issues()
+          .filter(
+            (i: { labels: string[]; state: string }) => i.labels.includes('incident') && i.state === 'open',
+          ).length === 0,
+        'the incident is still open',
+      );
+    },
+  },
+];
+
 /** Every scenario of the demo, in story order. */
 export function allScenarios(): Scenario[] {
-  return [...notifyScenarios];
+  return [...notifyScenarios, ...detectorScenarios, ...healthScenarios];
 }
