@@ -1,5 +1,5 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 
 export interface HttpResponse {
   readonly status: number;
@@ -19,19 +19,27 @@ export interface HttpRequest {
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
 
 /**
- * node:http / node:https: nearly free at start-up, where the built-in fetch costs 80–150 ms on
- * first use. One keep-alive agent per protocol, destroyed by `close()` so the process can exit.
+ * node:http / node:https, where the built-in fetch costs 80–150 ms on first use. Each protocol's
+ * module is loaded on first use (node:https pulls in TLS, which a dry run or a loopback test never
+ * needs), with one keep-alive agent per protocol, destroyed by `close()` so the process can exit.
  */
 export function nodeTransport(): Transport & { close(): void } {
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true }),
-    'https:': new https.Agent({ keepAlive: true }),
+  const clients = new Map<string, Promise<{ mod: typeof Http | typeof Https; agent: Http.Agent }>>();
+  const client = (protocol: string) => {
+    let c = clients.get(protocol);
+    if (!c) {
+      c = (protocol === 'http:' ? import('node:http') : import('node:https')).then((mod) => ({
+        mod,
+        agent: new mod.Agent({ keepAlive: true }),
+      }));
+      clients.set(protocol, c);
+    }
+    return c;
   };
-  const send: Transport = (req) =>
-    new Promise<HttpResponse>((resolve, reject) => {
-      const url = new URL(req.url);
-      const mod = url.protocol === 'http:' ? http : https;
-      const agent = url.protocol === 'http:' ? agents['http:'] : agents['https:'];
+  const send: Transport = async (req) => {
+    const url = new URL(req.url);
+    const { mod, agent } = await client(url.protocol === 'http:' ? 'http:' : 'https:');
+    return new Promise<HttpResponse>((resolve, reject) => {
       const r = mod.request(
         url,
         { method: req.method, headers: req.headers, agent, signal: req.signal },
@@ -50,10 +58,10 @@ export function nodeTransport(): Transport & { close(): void } {
       r.on('error', reject);
       r.end(req.body);
     });
+  };
   return Object.assign(send, {
     close() {
-      agents['http:'].destroy();
-      agents['https:'].destroy();
+      for (const c of clients.values()) void c.then(({ agent }) => agent.destroy());
     },
   });
 }

@@ -1,8 +1,8 @@
-export const id = 169;
-export const ids = [169];
+export const id = 503;
+export const ids = [503];
 export const modules = {
 
-/***/ 8169:
+/***/ 4503:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -887,9 +887,9 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=25b329909866d0e1ecafc8a5645f91531c741f7865567d62164d34be1041721b/node_modules/@actions/core/lib/core.js + 14 modules
-var core = __webpack_require__(5464);
-;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=25b329909866d0e1ecafc8a5645f91531c741f7865567d62164d34be1041721b/node_modules/@actions/core/lib/oidc-utils.js
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=866dbfabce2a1609305fb425cad30f7eafc317756fb30a0868227bfa2962f98d/node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(3190);
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=866dbfabce2a1609305fb425cad30f7eafc317756fb30a0868227bfa2962f98d/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {

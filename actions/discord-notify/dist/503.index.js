@@ -1,8 +1,8 @@
-export const id = 169;
-export const ids = [169];
+export const id = 503;
+export const ids = [503];
 export const modules = {
 
-/***/ 9394:
+/***/ 7013:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(8479);
@@ -24932,7 +24932,7 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __webpack_require__(857)
+} = __webpack_require__(3238)
 const {
   kState,
   kError,
@@ -25376,7 +25376,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 857:
+/***/ 3238:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -28371,7 +28371,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8169:
+/***/ 4503:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -28480,7 +28480,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/.pnpm/tunnel@0.0.6/node_modules/tunnel/index.js
-var tunnel = __webpack_require__(9394);
+var tunnel = __webpack_require__(7013);
 // EXTERNAL MODULE: ./node_modules/.pnpm/undici@6.29.1/node_modules/undici/index.js
 var undici = __webpack_require__(9309);
 ;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js
@@ -29256,9 +29256,9 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=25b329909866d0e1ecafc8a5645f91531c741f7865567d62164d34be1041721b/node_modules/@actions/core/lib/core.js + 16 modules
-var core = __webpack_require__(7013);
-;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=25b329909866d0e1ecafc8a5645f91531c741f7865567d62164d34be1041721b/node_modules/@actions/core/lib/oidc-utils.js
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=866dbfabce2a1609305fb425cad30f7eafc317756fb30a0868227bfa2962f98d/node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(3190);
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=866dbfabce2a1609305fb425cad30f7eafc317756fb30a0868227bfa2962f98d/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
