@@ -1,0 +1,51 @@
+import {
+  bool,
+  duration,
+  input,
+  integer,
+  number,
+  optionalUrl,
+  rule,
+  splitList,
+  text,
+} from '@sre-toolkit/action';
+import { parseMentions, webhookUrls } from '@sre-toolkit/discord';
+
+/** One path or glob per line; commas stay, since globs use them in `{a,b}`. */
+const lines = () =>
+  rule<string[]>((t) => ({
+    value: t
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
+  }));
+
+const packages = () =>
+  rule<string[]>((t) => {
+    const names = splitList(t);
+    const bad = names.find((n) => !/^[a-z_][a-z0-9_]*$/.test(n));
+    return bad
+      ? {
+          error: `must be Dart package names (lower case, digits, _), like "mara"; got ${JSON.stringify(bad)}`,
+        }
+      : { value: names };
+  });
+
+/** The single source of truth for crash-digest's inputs: names, defaults and rules. */
+export const inputs = {
+  source: input(lines()),
+  'source-url': input(optionalUrl()),
+  'source-token': input(text()),
+  'app-package': input(packages()),
+  window: input(duration(), '24h'),
+  top: input(integer(1, 50), '10'),
+  'webhook-url': input(webhookUrls()),
+  'alerts-webhook-url': input(webhookUrls()),
+  'spike-factor': input(number(1, 1000), '3'),
+  'min-events': input(integer(1), '10'),
+  'digest-file': input(text()),
+  scrub: input(bool(), 'true'),
+  mention: input(rule(parseMentions)),
+  'dry-run': input(bool(), 'false'),
+  'fail-on-error': input(bool(), 'false'),
+};

@@ -1,0 +1,184 @@
+// `pnpm bench crash-digest`: the committed bundle over ≥ 200,000 NDJSON crash reports, beside a
+// bare readline + JSON.parse pass over the same file (the floor) and a pass with the bundle's own
+// reading technique and nothing but JSON.parse. All run as Node 24 child processes; peak RSS comes
+// from /usr/bin/time -v when present, else from each child's process.resourceUsage().maxRSS.
+// BENCH_REPORTS (default 200000), BENCH_RUNS (default 5), BENCH_NO_TIME=1 (skip /usr/bin/time).
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// The root package depends on the test kit only; the corpus comes from its package's source.
+import { crashCorpusLines, CORPUS_BUGS } from '../packages/crashes/src/corpus';
+import { node24, REPO_ROOT } from '@sre-toolkit/testkit';
+
+const TARGET_REPORTS = Number(process.env.BENCH_REPORTS ?? 200_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TIME = existsSync('/usr/bin/time') && !process.env.BENCH_NO_TIME ? '/usr/bin/time' : undefined;
+
+const RSS_HOOK_SOURCE =
+  "process.on('exit', () => process.stderr.write('MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n'));";
+const perScale = CORPUS_BUGS.reduce((n, b) => n + b.window + b.history, 0);
+const dir = mkdtempSync(join(tmpdir(), 'crash-bench-'));
+const RSS_HOOK = join(dir, 'rss-hook.cjs');
+writeFileSync(RSS_HOOK, RSS_HOOK_SOURCE);
+
+async function writeCorpus(reports: number): Promise<{ file: string; lines: number }> {
+  const file = join(dir, `crashes-${reports}.ndjson`);
+  const out = createWriteStream(file);
+  let lines = 0;
+  for (const line of crashCorpusLines({ now: Date.now(), scale: Math.ceil(reports / perScale) })) {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+    lines++;
+  }
+  out.end();
+  await once(out, 'finish');
+  return { file, lines };
+}
+
+// The floor: what reading and parsing the file costs with nothing else done.
+const FLOOR = `
+const { createReadStream } = require('node:fs');
+const { createInterface } = require('node:readline');
+(async () => {
+  let n = 0;
+  const rl = createInterface({ input: createReadStream(process.argv[2], { highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
+  for await (const line of rl) { if (line) { try { JSON.parse(line); n++; } catch {} } }
+  process.stderr.write('MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n');
+  console.log(n);
+})();
+`;
+
+// A stricter floor: the bundle's own way of reading (synchronous 1 MiB reads, lines split on
+// bytes), with nothing but JSON.parse after it. What is left between this and the bundle is the
+// grouping itself.
+const SYNC_FLOOR = `
+const { openSync, readSync } = require('node:fs');
+const fd = openSync(process.argv[2], 'r');
+let n = 0, rest;
+const line = (b, s, e) => { if (e > s) { try { JSON.parse(b.toString('utf8', s, e)); n++; } catch {} } };
+for (;;) {
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  const got = readSync(fd, chunk, 0, chunk.length, null);
+  if (!got) break;
+  let buf = got < chunk.length ? chunk.subarray(0, got) : chunk, start = 0;
+  if (rest) buf = Buffer.concat([rest, buf]);
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, start)) { line(buf, start, i); start = i + 1; }
+  rest = start < buf.length ? buf.subarray(start) : undefined;
+}
+if (rest) line(rest, 0, rest.length);
+process.stderr.write('MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n');
+console.log(n);
+`;
+
+interface Measured {
+  readonly ms: number;
+  readonly rssMb: number;
+  readonly stdout: string;
+}
+
+function measure(args: string[], env: NodeJS.ProcessEnv): Measured {
+  const started = performance.now();
+  // Without /usr/bin/time, a preloaded hook makes every child (the bundle too) report its own peak.
+  const cmd = TIME ? TIME : node24();
+  const r = spawnSync(cmd, TIME ? ['-v', node24(), ...args] : ['--require', RSS_HOOK, ...args], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const ms = performance.now() - started;
+  if (r.status !== 0) throw new Error(`exit ${r.status}: ${r.stderr.slice(-2000)}`);
+  const timeKb = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
+  const selfKb = /MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1];
+  return { ms, rssMb: Number(timeKb ?? selfKb ?? NaN) / 1024, stdout: r.stdout };
+}
+
+function bundleEnv(file: string): NodeJS.ProcessEnv {
+  const files = ['output', 'summary', 'state', 'env', 'path'].map((f) => join(dir, f));
+  for (const f of files) writeFileSync(f, '');
+  return {
+    PATH: process.env.PATH,
+    GITHUB_OUTPUT: files[0],
+    GITHUB_STEP_SUMMARY: files[1],
+    GITHUB_STATE: files[2],
+    GITHUB_ENV: files[3],
+    GITHUB_PATH: files[4],
+    GITHUB_WORKSPACE: dir,
+    GITHUB_REPOSITORY: 'acme/mara',
+    RUNNER_TEMP: dir,
+    INPUT_SOURCE: file,
+    'INPUT_APP-PACKAGE': 'mara',
+    INPUT_WINDOW: '24h',
+    INPUT_TOP: '10',
+    'INPUT_SPIKE-FACTOR': '3',
+    'INPUT_MIN-EVENTS': '10',
+    INPUT_SCRUB: 'true',
+    'INPUT_DRY-RUN': 'true',
+    'INPUT_FAIL-ON-ERROR': 'false',
+  };
+}
+
+// The fastest of interleaved runs: on a shared machine the slow runs measure the neighbours.
+function best(runs: Measured[]): { ms: number; rssMb: number } {
+  return { ms: Math.min(...runs.map((r) => r.ms)), rssMb: Math.max(...runs.map((r) => r.rssMb)) };
+}
+
+try {
+  const small = await writeCorpus(Math.round(TARGET_REPORTS / 4));
+  const big = await writeCorpus(TARGET_REPORTS);
+  const floorScript = join(dir, 'floor.cjs');
+  writeFileSync(floorScript, FLOOR);
+  const syncFloorScript = join(dir, 'sync-floor.cjs');
+  writeFileSync(syncFloorScript, SYNC_FLOOR);
+  const bundle = join(REPO_ROOT, 'actions', 'crash-digest', 'dist', 'index.js');
+
+  const rows: { pass: string; lines: number; mb: number; ms: number; rssMb: number }[] = [];
+  for (const corpus of [small, big]) {
+    const mb = statSync(corpus.file).size / 1048576;
+    const floorRuns: Measured[] = [];
+    const syncRuns: Measured[] = [];
+    const bundleRuns: Measured[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      floorRuns.push(measure([floorScript, corpus.file], { PATH: process.env.PATH }));
+      syncRuns.push(measure([syncFloorScript, corpus.file], { PATH: process.env.PATH }));
+      bundleRuns.push(measure([bundle], bundleEnv(corpus.file)));
+    }
+    if (Number(syncRuns[0]?.stdout.trim()) !== corpus.lines - 1)
+      throw new Error(`sync floor parsed ${syncRuns[0]?.stdout}`);
+    if (Number(floorRuns[0]?.stdout.trim()) !== corpus.lines - 1)
+      throw new Error(`floor parsed ${floorRuns[0]?.stdout}`);
+    if (
+      !/::warning/.test(bundleRuns[0]?.stdout ?? '') ||
+      !new RegExp(`Read ${corpus.lines.toLocaleString('en-US')} records`).test(bundleRuns[0]?.stdout ?? '')
+    ) {
+      throw new Error(`bundle did not read every record:\n${bundleRuns[0]?.stdout.slice(0, 2000)}`);
+    }
+    rows.push({
+      pass: 'readline + JSON.parse per line (floor)',
+      lines: corpus.lines,
+      mb,
+      ...best(floorRuns),
+    });
+    rows.push({ pass: 'sync read + JSON.parse per line', lines: corpus.lines, mb, ...best(syncRuns) });
+    rows.push({ pass: 'crash-digest bundle', lines: corpus.lines, mb, ...best(bundleRuns) });
+  }
+
+  console.log(
+    `Node 24 child processes, fastest of ${RUNS} interleaved runs, peak RSS ${TIME ? 'from /usr/bin/time -v' : 'from process.resourceUsage()'}; wall time includes start-up.\n`,
+  );
+  console.log('| pass | reports | file | time | reports/s | peak RSS |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    console.log(
+      `| ${r.pass} | ${r.lines.toLocaleString('en-US')} | ${r.mb.toFixed(0)} MB | ${(r.ms / 1000).toFixed(2)} s | ${Math.round((r.lines / r.ms) * 1000).toLocaleString('en-US')} | ${r.rssMb.toFixed(0)} MB |`,
+    );
+  }
+  const [floor, syncFloor, ours, quarter] = [rows[3], rows[4], rows[5], rows[2]] as (typeof rows)[number][];
+  if (!floor || !syncFloor || !ours || !quarter) throw new Error('missing rows');
+  const ratio = floor.ms / ours.ms;
+  console.log(
+    `\nAt ${big.lines.toLocaleString('en-US')} reports the bundle runs at ${(ratio * 100).toFixed(0)}% of the JSON.parse-per-line floor (target ≥ 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'}) and at ${((syncFloor.ms / ours.ms) * 100).toFixed(0)}% of the same reading technique with nothing but JSON.parse; peak RSS ${ours.rssMb.toFixed(0)} MB (target < 300 MB: ${ours.rssMb < 300 ? 'met' : 'NOT met'}), ${quarter.rssMb.toFixed(0)} MB at a quarter of the reports.`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { parameterize } from './parameterize';
+import type { Crash, Frame } from './report';
+
+/** Bump when the algorithm changes, so old and new groups never merge silently (REFERENCE §4). */
+export const FINGERPRINT_VERSION = 'fp:v1';
+export const MAX_FINGERPRINT_FRAMES = 7;
+
+export interface Fingerprint {
+  /** `fp:v1:` and 16 hex digits of a SHA-256. */
+  readonly fingerprint: string;
+  /** What the hash was made of: frames when the trace had in-app frames, else the message. */
+  readonly basis: 'frames' | 'message';
+  /** The frames that counted, as `package/file function`, most recent first. */
+  readonly components: readonly string[];
+  /** The top in-app frame, e.g. `login_page.dart in _LoginPageState._submit.<fn>`. */
+  readonly culprit: string;
+}
+
+/** A frame's contribution: package (or the app's) + file basename + normalized function; never line/column. */
+export function frameKey(frame: Frame, appPackage: string): string {
+  const pkg = frame.package || appPackage;
+  return `${pkg ? `${pkg}/` : ''}${frame.file.toLowerCase()} ${frame.function}`;
+}
+
+export function fingerprintCrash(crash: Crash, appPackage = ''): Fingerprint {
+  const components: string[] = [];
+  let culprit = '';
+  if (!crash.obfuscated) {
+    for (const frame of crash.frames) {
+      if (!frame.inApp) continue;
+      const key = frameKey(frame, appPackage);
+      // Recursion: consecutive identical frames count once.
+      if (components[components.length - 1] === key) continue;
+      if (!culprit) culprit = `${frame.file} in ${frame.function}`;
+      components.push(key);
+      if (components.length === MAX_FINGERPRINT_FRAMES) break;
+    }
+  }
+  if (components.length) {
+    return { fingerprint: hash([crash.type, ...components]), basis: 'frames', components, culprit };
+  }
+  const template = parameterize(crash.message);
+  return { fingerprint: hash([crash.type, template]), basis: 'message', components: [template], culprit: '' };
+}
+
+// Memoized (bounded): a large export hashes the same few keys hundreds of thousands of times.
+const hashes = new Map<string, string>();
+
+function hash(parts: readonly string[]): string {
+  const text = [FINGERPRINT_VERSION, ...parts].join('\n');
+  let fp = hashes.get(text);
+  if (fp === undefined) {
+    fp = `${FINGERPRINT_VERSION}:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+    if (hashes.size >= 10_000) hashes.clear();
+    hashes.set(text, fp);
+  }
+  return fp;
+}
+
+/** `StateError: Bad state: user <int> not found`, the title Sentry would show. */
+export function groupTitle(crash: Crash): string {
+  const message = parameterize(crash.message).replace(/\s+/g, ' ').trim();
+  return message ? `${crash.type}: ${message}` : crash.type;
+}

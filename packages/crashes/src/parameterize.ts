@@ -1,0 +1,52 @@
+/**
+ * Turns a crash message into a template so that messages differing only in ids, addresses, times
+ * or numbers group together (REFERENCE §4, applied in that order: each step sees the placeholders
+ * of the steps before it, never the raw values they replaced).
+ */
+const TLDS =
+  'com|net|org|io|dev|app|co|de|uk|fr|nl|es|it|eu|us|info|biz|cloud|ai|me|tv|local|internal|lan|corp|example|test|localhost';
+
+const STEPS: readonly (readonly [RegExp, string])[] = [
+  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, '<email>'],
+  [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]+/gi, '<url>'],
+  [new RegExp(`\\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${TLDS})\\b`, 'gi'), '<host>'],
+  [/\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g, '<ip>'],
+  [
+    /(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}|::1)(?![\w:])/gi,
+    '<ip>',
+  ],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+  [/\b(?:[0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32})\b/gi, '<hash>'],
+  [/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, '<date>'],
+  [
+    /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2}(?: GMT| [+-]\d{4})?/g,
+    '<date>',
+  ],
+  [/\b\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\b/g, '<time>'],
+  [/\b\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d)\b/g, '<duration>'],
+  [
+    /\b\d+(?:\.\d+)? ?(?:nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?)\b/g,
+    '<duration>',
+  ],
+  [/\b0x[0-9a-f]+\b/gi, '<hex>'],
+  // Long hex only when it mixes digits and letters: all digits is a number, all letters a word.
+  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, '<hex>'],
+  // Not the parts of a float (`3.14`), but both ends of a range (`0..4`).
+  [/(?<!\w)(?<!\d\.)\d+(?!\w|\.\d)/g, '<int>'],
+  [/(?<!\w)(?<!\d\.)\d+\.\d+(?!\w|\.\d)/g, '<float>'],
+  [/=\s*(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/g, '=<str>'],
+  [/=\s*(?:true|false)\b/g, '=<bool>'],
+];
+
+// Memoized (bounded): fifteen regular expressions per report would cost more than the report.
+const memo = new Map<string, string>();
+
+export function parameterize(message: string): string {
+  let out = memo.get(message);
+  if (out !== undefined) return out;
+  out = message;
+  for (const [pattern, placeholder] of STEPS) out = out.replace(pattern, placeholder);
+  if (memo.size >= 10_000) memo.clear();
+  memo.set(message, out);
+  return out;
+}

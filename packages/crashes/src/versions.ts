@@ -1,0 +1,32 @@
+/**
+ * Orders app versions: `2.10.0` after `2.9.3`, then by build number. Non-numeric parts compare
+ * as text, so `2.4.0-beta` sorts before `2.4.0`.
+ */
+export function compareVersions(a: string, b: string): number {
+  const pa = split(a);
+  const pb = split(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    // A missing part is 0, so `2.4.0` follows its pre-release `2.4.0-beta` (marked -1).
+    const x = pa[i] ?? 0;
+    const y = pb[i] ?? 0;
+    if (typeof x === 'number' && typeof y === 'number') {
+      if (x !== y) return x < y ? -1 : 1;
+    } else if (typeof x === 'number') return -1;
+    else if (typeof y === 'number') return 1;
+    else if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** `2.4.1` + `88` → `2.4.1+88`; the build alone when no version. */
+export function versionLabel(appVersion: string, buildNumber: string): string {
+  return buildNumber ? `${appVersion}+${buildNumber}` : appVersion;
+}
+
+function split(v: string): (number | string)[] {
+  const [core = '', pre] = v.split(/[-]/, 2);
+  const parts: (number | string)[] = core.split(/[.+]/).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  // A pre-release sorts before its release: `2.4.0-beta` < `2.4.0`.
+  if (pre !== undefined) parts.push(-1, pre);
+  return parts;
+}
