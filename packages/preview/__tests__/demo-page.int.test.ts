@@ -65,6 +65,7 @@ describe('the demo', () => {
       for (const channel of Object.keys(CHANNELS) as (keyof typeof CHANNELS)[]) {
         const section = page.locator(`section.channel[data-channel="${channel}"]`);
         await expect(section.count()).resolves.toBe(1);
+        expect(demo.messages[channel]).toBeGreaterThan(0);
         await expect(section.locator('article.message').count()).resolves.toBe(demo.messages[channel]);
       }
       const titles = await page.locator('.embed-title').allInnerTexts();

@@ -1,3 +1,4 @@
+import { crashCorpusLines } from '@sre-toolkit/crashes';
 import { webhookExamples } from '@sre-toolkit/testkit';
 import type { DemoWorld, Scenario } from './demo';
 
@@ -234,7 +235,43 @@ export const healthScenarios: Scenario[] = [
   },
 ];
 
+const EXPORT_TOKEN = 'demo-export-token-5b1e';
+
+/** crash-digest: the backend's export of the last days, with one new fatal crash escalated. */
+export const crashScenarios: Scenario[] = [
+  {
+    title: 'The daily crash digest, with a new fatal crash escalated',
+    action: 'crash-digest',
+    prepare: (w) => {
+      w.health.route('/api/crashes/export', {
+        body: [...crashCorpusLines({ now: Date.now() })].join('\n') + '\n',
+        contentType: 'application/x-ndjson',
+        requireHeader: { name: 'authorization', value: `Bearer ${EXPORT_TOKEN}` },
+      });
+      return {
+        eventName: 'schedule',
+        event: { schedule: '23 6 * * *', repository: repo },
+        env: { GITHUB_WORKSPACE: w.workDir, GITHUB_WORKFLOW: 'Crash digest' },
+        inputs: {
+          'source-url': w.health.url('/api/crashes/export'),
+          'source-token': EXPORT_TOKEN,
+          'app-package': 'mara',
+          'webhook-url': w.webhook('crashes'),
+          'alerts-webhook-url': w.webhook('alerts'),
+          mention: 'role:445566778899001122',
+        },
+      };
+    },
+    check: (run) => {
+      expect(run.exitCode === 0, `the step failed: ${run.log.slice(-400)}`);
+      expect(Number(run.outputs.new) >= 1, `expected a new crash group, got ${run.outputs.new}`);
+      expect(Number(run.outputs.critical) >= 1, `expected a critical crash, got ${run.outputs.critical}`);
+      expect(!run.log.includes(EXPORT_TOKEN), 'the export token reached the log');
+    },
+  },
+];
+
 /** Every scenario of the demo, in story order. */
 export function allScenarios(): Scenario[] {
-  return [...notifyScenarios, ...detectorScenarios, ...healthScenarios];
+  return [...notifyScenarios, ...detectorScenarios, ...healthScenarios, ...crashScenarios];
 }
