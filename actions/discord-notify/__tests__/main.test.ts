@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Runtime } from '@sre-toolkit/action';
 import type { HttpRequest, Transport } from '@sre-toolkit/discord';
-import { actionYamlDefaults, schemaDefaults } from '@sre-toolkit/testkit';
+import fc from 'fast-check';
+import { actionYamlDefaults, schemaDefaults, validateWebhookBody } from '@sre-toolkit/testkit';
 import { inputs } from '../src/inputs';
 import { run } from '../src/main';
 
@@ -111,5 +112,50 @@ describe('run()', () => {
       'error: Input "timeout" must be a duration like 500ms, 30s, 15m, 24h or 14d, got "soon"',
     ]);
     expect(f.failed()).toBe('4 inputs are not valid (see above).');
+  });
+});
+
+describe('any input text at all', () => {
+  it('either fails with clear input errors or builds a payload Discord accepts, never throwing', async () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 3000 }),
+      fc.constantFrom('', '@everyone', '<@&1234567>', '{"a":1}', 'red', '#fff', '1795858200'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          title: text,
+          description: text,
+          content: text,
+          fields: text,
+          username: text,
+          color: text,
+          url: text,
+          footer: text,
+          'started-at': text,
+          mention: text,
+          environment: text,
+          template: fc.constantFrom('auto', 'ci', 'deploy', 'event', 'plain', 'bogus'),
+          status: fc.constantFrom('success', 'failure', 'cancelled', 'skipped', 'info', 'Failure', 'nope'),
+        }),
+        async (given) => {
+          const f = fakeRuntime({ ...given, 'webhook-url': URL_1 });
+          const t = recordingTransport();
+          await run(f.rt, t);
+          const errors = f.log.filter((l) => l.startsWith('error:'));
+          if (f.failed()) {
+            expect(errors.length).toBeGreaterThan(0);
+            for (const e of errors) expect(e).toMatch(/^error: Input "[a-z-]+" /);
+            expect(t.requests).toHaveLength(0);
+          } else {
+            expect(errors).toEqual([]);
+            expect(t.requests).toHaveLength(1);
+            const body = JSON.parse(t.requests[0]?.body ?? '{}') as Record<string, unknown>;
+            expect(validateWebhookBody(body, false)).toBeNull();
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
