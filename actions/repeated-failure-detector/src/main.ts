@@ -5,18 +5,19 @@ import {
   reportInputErrors,
   type Runtime,
 } from '@sre-toolkit/action';
-import { buildMessages, maskWebhookUrls, postMessages, type Transport } from '@sre-toolkit/discord';
+import { maskWebhookUrls, type Transport } from '@sre-toolkit/discord';
 import {
   applyScan,
+  describeScanError,
   flakeOutputs,
   reportMarkdown,
   scan,
+  sendNotifications,
   streakOutputs,
   workflowPathFromRef,
-  type Notification,
   type TriggerRun,
 } from '@sre-toolkit/failures';
-import { createGitHubClient, describeGitHubError, toRunInfo, type ApiWorkflowRun } from '@sre-toolkit/github';
+import { createGitHubClient, toRunInfo, type ApiWorkflowRun } from '@sre-toolkit/github';
 import { inputs } from './inputs';
 
 export const USER_AGENT = 'sre-toolkit-repeated-failure-detector/1.0 (+https://github.com/features/actions)';
@@ -123,40 +124,15 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     log: (m) => rt.info(m),
   });
 
-  const delivered = new Set<Notification>();
+  const delivered = await sendNotifications(rt, applied.notifications, {
+    webhooks: i['webhook-url'],
+    mention: i.mention,
+    dryRun: i['dry-run'],
+    failOnError: i['fail-on-error'],
+    userAgent: USER_AGENT,
+    ...(transport ? { transport } : {}),
+  });
   const notifications = applied.notifications;
-  if (notifications.length && i['dry-run']) {
-    for (const n of notifications) rt.info(`Dry run: would send "${n.title}"`);
-  } else if (notifications.length && !i['webhook-url'].length) {
-    rt.info(`No webhook-url: ${notifications.length} notification(s) only in the job summary and issues.`);
-  } else if (notifications.length) {
-    // Alerts ping; recoveries and cleared rates never do, so they travel in messages of their own.
-    const batches = [notifications.filter((n) => n.pings), notifications.filter((n) => !n.pings)].filter(
-      (b) => b.length,
-    );
-    for (const batch of batches) {
-      const messages = buildMessages(
-        batch.map((n) => n.embed),
-        batch[0]?.pings ? { mentions: i.mention } : {},
-      );
-      const outcome = await postMessages(rt, i['webhook-url'], messages, {
-        timeoutMs: 30_000,
-        failOnError: i['fail-on-error'],
-        userAgent: USER_AGENT,
-        what: 'repeated-failure alert',
-        ...(transport ? { transport } : {}),
-      });
-      // A notification counts as sent when the message carrying it reached a webhook.
-      const reached = Math.max(0, ...outcome.results.map((r) => r.delivered));
-      let embedIndex = 0;
-      messages.forEach((m, mi) => {
-        for (let k = 0; k < (m.embeds?.length ?? 0); k++) {
-          const n = batch[embedIndex++];
-          if (n && mi < reached) delivered.add(n);
-        }
-      });
-    }
-  }
 
   const report = reportMarkdown(result, notifications, {
     repository,
@@ -187,17 +163,4 @@ function setEmptyOutputs(rt: Runtime): void {
   rt.setOutput('flaky', '[]');
   rt.setOutput('alerted', '0');
   rt.setOutput('report', '');
-}
-
-/** Names what was being read when GitHub refused, and the permission that would fix a 403. */
-function describeScanError(error: unknown, repository: string): string {
-  const url =
-    error && typeof error === 'object' && 'request' in error
-      ? String((error.request as { url?: string } | undefined)?.url ?? '')
-      : '';
-  if (/\/issues/.test(url))
-    return describeGitHubError(error, `listing issues of ${repository}`, 'issues: read');
-  if (/\/actions\//.test(url))
-    return describeGitHubError(error, `reading workflow runs of ${repository}`, 'actions: read');
-  return describeGitHubError(error, `reading ${repository}`, 'contents: read');
 }

@@ -6,3 +6,4 @@ export * from './rate';
 export * from './report';
 export * from './scan';
 export * from './streaks';
+export * from './notify';
