@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 /**
  * A loopback stand-in for Discord's execute-webhook endpoint. It checks every limit Discord checks
@@ -163,7 +162,6 @@ export async function startDiscordServer(): Promise<DiscordServer> {
   const faults: { webhookId?: string; fault: Fault }[] = [];
   const received: ReceivedMessage[] = [];
   const rejected: RejectedRequest[] = [];
-  const sockets = new Set<import('node:net').Socket>();
   let requests = 0;
   let nextId = 1300000000000000000n;
   let bucket: { limit: number; windowMs: number; hits: Map<string, number[]> } | undefined;
@@ -267,13 +265,7 @@ export async function startDiscordServer(): Promise<DiscordServer> {
       res.end();
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
+  const { port, close } = await listenOnLoopback(server);
 
   return {
     port,
@@ -299,11 +291,7 @@ export async function startDiscordServer(): Promise<DiscordServer> {
       requests = 0;
       bucket = undefined;
     },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-      await once(server, 'close');
-    },
+    close,
   };
 }
 

@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback';
 import { githubObjects, type JsonObject } from './github-objects';
 
 /**
@@ -250,7 +249,6 @@ export async function startGitHubServer(seed: GitHubSeed = {}): Promise<GitHubSe
   const labels: StoredLabel[] = [];
   const requests: RequestRecord[] = [];
   const faults: { match: FaultMatch; fault: GitHubFault }[] = [];
-  const sockets = new Set<Socket>();
   const permissions: Record<'issues', Permission> = { issues: 'write' };
   let token = seed.token ?? DEFAULT_TOKEN;
   const htmlBase = (seed.htmlBase ?? 'https://github.com').replace(/\/+$/, '');
@@ -772,13 +770,7 @@ export async function startGitHubServer(seed: GitHubSeed = {}): Promise<GitHubSe
       }
     };
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
+  const { port, close } = await listenOnLoopback(server);
 
   return {
     port,
@@ -823,11 +815,7 @@ export async function startGitHubServer(seed: GitHubSeed = {}): Promise<GitHubSe
       requests.length = 0;
       faults.length = 0;
     },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-      await once(server, 'close');
-    },
+    close,
   };
 }
 

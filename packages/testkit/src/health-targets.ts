@@ -5,6 +5,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,9 +102,8 @@ export async function startHealthTargets(options: HealthTargetsOptions = {}): Pr
   const server = options.tls
     ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, handler)
     : http.createServer(handler);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server);
+  const { port } = listening;
   const scheme = options.tls ? 'https' : 'http';
   return {
     port,
@@ -113,9 +113,7 @@ export async function startHealthTargets(options: HealthTargetsOptions = {}): Pr
     received,
     async close() {
       for (const t of timers) clearTimeout(t);
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
+      await listening.close();
     },
   };
 }
@@ -283,16 +281,6 @@ export async function startProxy(): Promise<{ url: string; requests: string[]; c
     requests.push(`CONNECT ${req.url}`);
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
+  const { port, close } = await listenOnLoopback(server);
+  return { url: `http://127.0.0.1:${port}`, requests, close };
 }

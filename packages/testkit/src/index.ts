@@ -4,3 +4,4 @@ export * from './github-server';
 export * from './webhook-examples';
 export * from './health-targets';
 export * from './github-seeds';
+export * from './loopback';
