@@ -6,6 +6,7 @@ import {
   number,
   optionalUrl,
   rule,
+  secret,
   splitList,
   text,
 } from '@sre-toolkit/action';
@@ -34,13 +35,13 @@ const packages = () =>
 /** The single source of truth for crash-digest's inputs: names, defaults and rules. */
 export const inputs = {
   source: input(lines()),
-  'source-url': input(optionalUrl()),
-  'source-token': input(text()),
+  'source-url': input(optionalUrl(), '', { secret: secret.urls }),
+  'source-token': input(text(), '', { secret: secret.value }),
   'app-package': input(packages()),
   window: input(duration(), '24h'),
   top: input(integer(1, 50), '10'),
-  'webhook-url': input(webhookUrls()),
-  'alerts-webhook-url': input(webhookUrls()),
+  'webhook-url': input(webhookUrls(), '', { secret: secret.webhookUrls }),
+  'alerts-webhook-url': input(webhookUrls(), '', { secret: secret.webhookUrls }),
   'spike-factor': input(number(1, 1000), '3'),
   'min-events': input(integer(1), '10'),
   'digest-file': input(text()),

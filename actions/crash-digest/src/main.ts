@@ -10,18 +10,14 @@ import {
   toDigest,
   windowLabel,
 } from '@sre-toolkit/crashes';
-import { maskWebhookUrls, postMessages, type Transport, type WebhookMessage } from '@sre-toolkit/discord';
+import { postMessages, type Transport, type WebhookMessage } from '@sre-toolkit/discord';
 import { inputs } from './inputs';
 
 export const USER_AGENT = 'sre-toolkit-crash-digest/1.0 (+https://github.com/features/actions)';
 const DELIVERY_TIMEOUT_MS = 30_000;
 
 export async function run(rt: Runtime, transport?: Transport): Promise<void> {
-  maskWebhookUrls(rt.input('webhook-url'), (s) => rt.setSecret(s));
-  maskWebhookUrls(rt.input('alerts-webhook-url'), (s) => rt.setSecret(s));
-  rt.setSecret(rt.input('source-token').trim());
-  maskUrlSecrets(rt.input('source-url').trim(), (s) => rt.setSecret(s));
-  const parsed = parseInputs(inputs, (name) => rt.input(name));
+  const parsed = parseInputs(inputs, rt);
   if (!parsed.ok) return reportInputErrors(rt, parsed.errors);
   const i = parsed.value;
   if (!i.source.length && !i['source-url']) {
@@ -131,16 +127,4 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
 
 function describe(messages: readonly WebhookMessage[]): string {
   return messages.length === 1 ? 'one message' : `${messages.length} messages`;
-}
-
-/** A password in the URL's user info and every query value may be a credential. */
-function maskUrlSecrets(url: string, setSecret: (value: string) => void): void {
-  if (!url) return;
-  try {
-    const u = new URL(url);
-    if (u.password) setSecret(decodeURIComponent(u.password));
-    for (const value of u.searchParams.values()) if (value.length >= 8) setSecret(value);
-  } catch {
-    // Not a URL: the input rule reports it.
-  }
 }

@@ -3,12 +3,13 @@ import {
   choice,
   choiceIgnoringCase,
   choices,
-  duration,
   input,
   optionalUrl,
   rule,
+  secret,
   shortText,
   text,
+  wait,
 } from '@sre-toolkit/action';
 import { parseColor, parseMentions, webhookUrls } from '@sre-toolkit/discord';
 import { parseFields, parseStartedAt, STATUSES, TEMPLATES } from '@sre-toolkit/notify';
@@ -38,7 +39,7 @@ const threadId = () =>
 
 /** The single source of truth for discord-notify's inputs: names, defaults and rules. */
 export const inputs = {
-  'webhook-url': input(webhookUrls()),
+  'webhook-url': input(webhookUrls(), '', { secret: secret.webhookUrls }),
   status: input(choiceIgnoringCase(STATUSES), 'info'),
   template: input(choice(TEMPLATES), 'auto'),
   title: input(text()),
@@ -61,5 +62,5 @@ export const inputs = {
   'suppress-notifications': input(bool(), 'false'),
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),
-  timeout: input(duration(), '30s'),
+  timeout: input(wait(), '30s'),
 };

@@ -1,19 +1,12 @@
 import { parseInputs, readRunContext, reportInputErrors, type Runtime } from '@sre-toolkit/action';
-import {
-  deliverySummary,
-  maskWebhookUrls,
-  messageMarkdown,
-  postMessages,
-  type Transport,
-} from '@sre-toolkit/discord';
+import { deliverySummary, messageMarkdown, postMessages, type Transport } from '@sre-toolkit/discord';
 import { compose } from '@sre-toolkit/notify';
 import { inputs } from './inputs';
 
 export const USER_AGENT = 'sre-toolkit-discord-notify/1.0 (+https://github.com/features/actions)';
 
 export async function run(rt: Runtime, transport?: Transport): Promise<void> {
-  maskWebhookUrls(rt.input('webhook-url'), (s) => rt.setSecret(s));
-  const parsed = parseInputs(inputs, (name) => rt.input(name));
+  const parsed = parseInputs(inputs, rt);
   if (!parsed.ok) return reportInputErrors(rt, parsed.errors);
   const i = parsed.value;
   const problems = [

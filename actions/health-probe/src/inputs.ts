@@ -1,32 +1,23 @@
-import { bool, duration, input, integer, parseDuration, rule, shortText, text } from '@sre-toolkit/action';
+import { bool, input, integer, rule, secret, shortText, text, wait } from '@sre-toolkit/action';
 import { parseMentions, webhookUrls } from '@sre-toolkit/discord';
-
-/** A duration that may be zero (`retry-delay: 0s` retries at once). */
-const delay = () =>
-  rule<number>((t) => {
-    const ms = /^0+(ms|s)?$/.test(t) ? 0 : parseDuration(t);
-    return ms === undefined
-      ? { error: `must be a duration like 500ms, 1s or 0s, got ${JSON.stringify(t)}` }
-      : { value: ms };
-  });
 
 /**
  * The single source of truth for health-probe's inputs: names, defaults and rules. `targets` and
  * `config` are read as text here and parsed with the defaults below by @sre-toolkit/probes.
  */
 export const inputs = {
-  targets: input(text()),
+  targets: input(text(), '', { secret: secret.urls }),
   config: input(text()),
-  timeout: input(duration(), '10s'),
+  timeout: input(wait(), '10s'),
   retries: input(integer(0, 10), '2'),
-  'retry-delay': input(delay(), '1s'),
+  'retry-delay': input(wait({ zero: true }), '1s'),
   concurrency: input(integer(1, 100), '10'),
   'cert-expiry-days': input(integer(0, 3650), '14'),
-  'webhook-url': input(webhookUrls()),
+  'webhook-url': input(webhookUrls(), '', { secret: secret.webhookUrls }),
   mention: input(rule(parseMentions)),
   issue: input(bool(), 'true'),
   'issue-label': input(shortText(50), 'incident'),
-  'github-token': input(text(), '${{ github.token }}'),
+  'github-token': input(text(), '${{ github.token }}', { secret: secret.value }),
   'fail-on-down': input(bool(), 'true'),
   'dry-run': input(bool(), 'false'),
 };

@@ -3,7 +3,6 @@ import { isAbsolute, join } from 'node:path';
 import { parseInputs, readRunContext, reportInputErrors, type Runtime } from '@sre-toolkit/action';
 import {
   buildMessages,
-  maskWebhookUrls,
   messageMarkdown,
   NO_MENTIONS,
   postMessages,
@@ -34,9 +33,7 @@ export interface Seams {
 }
 
 export async function run(rt: Runtime, seams: Seams = {}): Promise<void> {
-  maskWebhookUrls(rt.input('webhook-url'), (s) => rt.setSecret(s));
-  if (rt.input('github-token').trim()) rt.setSecret(rt.input('github-token').trim());
-  const parsed = parseInputs(inputs, (name) => rt.input(name));
+  const parsed = parseInputs(inputs, rt);
   if (!parsed.ok) return reportInputErrors(rt, parsed.errors);
   const i = parsed.value;
   const workspace = rt.env.GITHUB_WORKSPACE || process.cwd();
@@ -53,9 +50,6 @@ export async function run(rt: Runtime, seams: Seams = {}): Promise<void> {
   if ('errors' in targets) return reportInputErrors(rt, targets.errors);
   // Before the first line of log: header values, URL credentials and query tokens.
   for (const t of targets.value) for (const secret of targetSecrets(t)) rt.setSecret(secret);
-  const proxies = [rt.env.HTTPS_PROXY, rt.env.https_proxy, rt.env.HTTP_PROXY, rt.env.http_proxy];
-  for (const url of proxies)
-    if (url) for (const secret of targetSecrets({ url, headers: {} })) rt.setSecret(secret);
 
   const client = seams.attempt
     ? undefined

@@ -1,4 +1,4 @@
-import { bool, choices, duration, input, integer, rule, shortText } from '@sre-toolkit/action';
+import { bool, choices, duration, input, integer, rule, secret, shortText } from '@sre-toolkit/action';
 import { parseMentions, webhookUrls } from '@sre-toolkit/discord';
 import { CONCLUSIONS } from '@sre-toolkit/failures';
 
@@ -51,6 +51,7 @@ export const inputs = {
   'github-token': input(
     rule<string>((t) => (t ? { value: t } : { error: 'is required (the default is the job token)' })),
     '${{ github.token }}',
+    { secret: secret.value },
   ),
   repository: input(repository()),
   workflows: input(workflowList()),
@@ -65,7 +66,7 @@ export const inputs = {
   'failure-rate': input(optional(rate)),
   'min-runs': input(integer(1, 1000), '10'),
   'remind-every': input(optional(positive)),
-  'webhook-url': input(webhookUrls()),
+  'webhook-url': input(webhookUrls(), '', { secret: secret.webhookUrls }),
   mention: input(rule(parseMentions)),
   issue: input(bool(), 'true'),
   'issue-label': input(shortText(50), 'repeated-failure'),

@@ -5,7 +5,7 @@ import {
   reportInputErrors,
   type Runtime,
 } from '@sre-toolkit/action';
-import { maskWebhookUrls, type Transport } from '@sre-toolkit/discord';
+import type { Transport } from '@sre-toolkit/discord';
 import {
   applyScan,
   describeScanError,
@@ -23,9 +23,7 @@ import { inputs } from './inputs';
 export const USER_AGENT = 'sre-toolkit-repeated-failure-detector/1.0 (+https://github.com/features/actions)';
 
 export async function run(rt: Runtime, transport?: Transport): Promise<void> {
-  rt.setSecret(rt.input('github-token'));
-  maskWebhookUrls(rt.input('webhook-url'), (s) => rt.setSecret(s));
-  const parsed = parseInputs(inputs, (name) => rt.input(name));
+  const parsed = parseInputs(inputs, rt);
   if (!parsed.ok) return reportInputErrors(rt, parsed.errors);
   const i = parsed.value;
   const ctx = readRunContext(rt.env);

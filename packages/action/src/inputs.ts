@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { parseDuration } from './durations';
+import { formatDuration, parseDuration } from './durations';
+import type { SecretRule } from './secrets';
 
 /**
  * One action input: the schema that turns its text into a value, and the default the runner applies
@@ -8,6 +9,8 @@ import { parseDuration } from './durations';
 export interface InputSpec<T> {
   readonly default: string;
   readonly schema: z.ZodMiniType<T, string>;
+  /** Where the input's text hides secrets; registered with the runner before any rule runs. */
+  readonly secret?: SecretRule;
 }
 
 export type InputSchema = Record<string, InputSpec<unknown>>;
@@ -22,8 +25,12 @@ export interface InputError {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: InputError[] };
 
-export function input<T>(schema: z.ZodMiniType<T, string>, defaultValue = ''): InputSpec<T> {
-  return { default: defaultValue, schema };
+export function input<T>(
+  schema: z.ZodMiniType<T, string>,
+  defaultValue = '',
+  options: { readonly secret?: SecretRule } = {},
+): InputSpec<T> {
+  return { default: defaultValue, schema, ...(options.secret ? { secret: options.secret } : {}) };
 }
 
 /** A parser for one input's text: a value, or the rule it broke (written for the workflow author). */
@@ -54,14 +61,31 @@ export const bool = () =>
     return { error: `must be true or false, got ${quote(t)}` };
   });
 
-export const duration = () =>
+/** The longest wait any input may ask for: a job runs at most 6 hours, and Node's timers overflow past 24.8 days. */
+export const MAX_WAIT_MS = 6 * 3_600_000;
+/** The longest look-back window (history, not a timer). */
+export const MAX_WINDOW_MS = 400 * 86_400_000;
+
+/**
+ * A duration from 1 ms up to `max` (default 400 days, for look-back windows): a larger one is
+ * refused with the rule. `zero: true` allows `0s`.
+ */
+export const duration = (options: { readonly max?: number; readonly zero?: boolean } = {}) =>
   rule<number>((t) => {
-    const ms = parseDuration(t);
-    if (ms === undefined || ms <= 0) {
+    const max = options.max ?? MAX_WINDOW_MS;
+    const ms = options.zero && /^0+(ms|s|m|h|d)?$/.test(t.trim()) ? 0 : parseDuration(t);
+    if (ms === undefined || ms < 0 || (ms === 0 && !options.zero)) {
       return { error: `must be a duration like 500ms, 30s, 15m, 24h or 14d, got ${quote(t)}` };
     }
+    if (ms > max) return { error: `must be at most ${formatDuration(max)}, got ${quote(t)}` };
     return { value: ms };
   });
+
+/**
+ * A duration a timer waits for (timeouts, retry delays, budgets): at most 6h, the job limit, so it
+ * can never overflow Node's timers (which then fire at once) or outlive the job.
+ */
+export const wait = (options: { readonly zero?: boolean } = {}) => duration({ max: MAX_WAIT_MS, ...options });
 
 export const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   rule<number>((t) => {
@@ -107,14 +131,27 @@ export const choices = <T extends string>(options: readonly T[]) =>
     return { value: items as T[] };
   });
 
+/** Where inputs come from: the runner (through a Runtime) in production, a map in tests. */
+export interface InputSource {
+  input(name: string): string;
+  setSecret(value: string): void;
+}
+
 /**
- * Reads every input of a schema through `read` (the runner's INPUT_ variables in production),
- * applies defaults to blank inputs, and collects one error per bad input.
+ * Registers the secrets of every input that declares them, then reads every input of a schema
+ * (the runner's INPUT_ variables in production), applies defaults to blank inputs, and collects
+ * one error per bad input. Secrets go first so that no rule, error or log line can print one.
  */
 export function parseInputs<S extends InputSchema>(
   schema: S,
-  read: (name: string) => string,
+  source: InputSource | ((name: string) => string),
 ): Parsed<InputValues<S>> {
+  const read = typeof source === 'function' ? source : (name: string) => source.input(name);
+  if (typeof source !== 'function') {
+    for (const [name, spec] of Object.entries(schema)) {
+      if (spec.secret) for (const value of spec.secret(read(name))) source.setSecret(value);
+    }
+  }
   const values: Record<string, unknown> = {};
   const errors: InputError[] = [];
   for (const [name, spec] of Object.entries(schema)) {

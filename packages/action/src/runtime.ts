@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import { appendFileSync } from 'node:fs';
 import { formatInputError, type InputError } from './inputs';
+import { environmentSecrets } from './secrets';
+import { inertLog } from './untrusted';
 
 /**
  * Everything an action does to the outside world besides its own requests: inputs, outputs,
@@ -36,16 +38,21 @@ export class Secrets {
 /** The runtime GitHub's runner provides, through @actions/core. */
 export function actionsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const secrets = new Secrets();
+  const setSecret = (value: string) => {
+    if (!value.trim()) return;
+    secrets.add(value);
+    core.setSecret(value);
+  };
+  // Proxy credentials are secrets of every action, whatever its inputs say.
+  for (const value of environmentSecrets(env)) setSecret(value);
   return {
     env,
     input: (name) => core.getInput(name),
     setOutput: (name, value) => core.setOutput(name, secrets.redact(value)),
-    setSecret: (value) => {
-      if (!value.trim()) return;
-      secrets.add(value);
-      core.setSecret(value);
-    },
-    info: (m) => core.info(secrets.redact(m)),
+    setSecret,
+    // core.info prints as it is: a line of outside text must not become a workflow command.
+    // (warning and error go through core's own command escaping.)
+    info: (m) => core.info(inertLog(secrets.redact(m))),
     warning: (m, title) => core.warning(secrets.redact(m), title ? { title } : {}),
     error: (m, title) => core.error(secrets.redact(m), title ? { title } : {}),
     appendSummary: (markdown) => {

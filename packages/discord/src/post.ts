@@ -158,3 +158,36 @@ export function deliverySummary(message: WebhookMessage, results: readonly Deliv
   ]);
   return `### Discord: ${cell(title)}\n\n${table(['webhook', 'result', 'message id', 'attempts'], rows)}\n`;
 }
+
+/**
+ * Dry run, the same in all four actions: every message's full payload in the log (JSON) and in
+ * the job summary (rendered), nothing sent. Also what an action does when it has no webhook.
+ */
+export function previewMessages(
+  runtime: Runtime,
+  messages: readonly WebhookMessage[],
+  what: string,
+  why = 'dry run',
+): PostOutcome {
+  if (messages.length) {
+    const count = messages.length === 1 ? 'one message' : `${messages.length} messages`;
+    runtime.info(`Not sent (${why}): the ${what} would be ${count}:\n${JSON.stringify(messages, null, 2)}`);
+    runtime.appendSummary(
+      `### Discord ${what} (not sent: ${why})\n\n${messages.map(messageMarkdown).join('\n')}`,
+    );
+  }
+  return { results: [], sent: false, messageIds: [] };
+}
+
+/** `postMessages`, or `previewMessages` when the action runs dry or has no webhook to send to. */
+export async function sendMessages(
+  runtime: Runtime,
+  webhooks: readonly Webhook[],
+  messages: readonly WebhookMessage[],
+  options: PostOptions & { readonly dryRun: boolean },
+): Promise<PostOutcome> {
+  if (!messages.length) return { results: [], sent: false, messageIds: [] };
+  if (options.dryRun) return previewMessages(runtime, messages, options.what);
+  if (!webhooks.length) return previewMessages(runtime, messages, options.what, 'no webhook-url');
+  return postMessages(runtime, webhooks, messages, options);
+}

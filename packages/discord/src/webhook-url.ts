@@ -1,3 +1,5 @@
+import { WEBHOOK_PATH } from '@sre-toolkit/action';
+
 /** A Discord webhook, parsed from what a workflow author pasted. */
 export interface Webhook {
   readonly id: string;
@@ -8,7 +10,6 @@ export interface Webhook {
   readonly label: string;
 }
 
-const PATH = /^(.*?)\/api(?:\/v\d+)?\/webhooks\/(\d{1,25})\/([A-Za-z0-9_.-]{1,200})(\/github|\/slack)?\/?$/;
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
 export type WebhookParse = { value: Webhook } | { error: string };
@@ -30,7 +31,7 @@ export function parseWebhookUrl(text: string): WebhookParse {
     };
   }
   if (url.username || url.password) return { error: 'must not carry a user name or password' };
-  const match = PATH.exec(url.pathname);
+  const match = WEBHOOK_PATH.exec(url.pathname);
   if (!match) {
     return { error: 'is not a Discord webhook URL: expected https://discord.com/api/webhooks/<id>/<token>' };
   }
