@@ -110,14 +110,39 @@ describe('discord-notify delivery faults, through the bundle', () => {
     );
   });
 
-  it('retries after a connection reset', async () => {
-    discord.fail({ kind: 'reset' });
+  // Policy (README, "When Discord fails"): webhook execution is not idempotent, so a connection
+  // that drops after the whole message went out is not retried; the step warns instead.
+  it('never posts twice when the connection resets after the message was sent', async () => {
+    discord.fail({ kind: 'reset', saved: true });
     const run = await runAction('discord-notify', {
       ...failureOnMain,
       inputs: { 'webhook-url': hookUrl(), status: 'failure' },
     });
     expect(run.exitCode).toBe(0);
     expect(discord.received).toHaveLength(1);
+    expect(discord.requests).toBe(1);
+    expect(run.annotations).toEqual([
+      expect.objectContaining({
+        level: 'warning',
+        message: `Could not deliver to webhook ${DISCORD_DEFAULTS.id}: connection reset after the message was sent: it may have been delivered, so it was not sent again (that could post it twice).`,
+      }),
+    ]);
+    expect(run.outputs.sent).toBe('false');
+  });
+
+  it('refuses to send the webhook token to a host that is not Discord', async () => {
+    const run = await runAction('discord-notify', {
+      ...failureOnMain,
+      inputs: {
+        'webhook-url': 'https://discord.com.evil.example/api/webhooks/123/tok-abcdef',
+        status: 'failure',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations[0]?.message).toMatch(
+      /^Input "webhook-url" must be on discord\.com or discordapp\.com/,
+    );
+    expect(run.log).not.toContain('tok-abcdef');
   });
 
   it('does not retry a deleted webhook and says so', async () => {

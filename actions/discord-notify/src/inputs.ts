@@ -62,5 +62,6 @@ export const inputs = {
   'suppress-notifications': input(bool(), 'false'),
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),
+  'allow-any-host': input(bool(), 'false'),
   timeout: input(wait(), '30s'),
 };

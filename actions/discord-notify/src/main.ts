@@ -1,5 +1,11 @@
 import { parseInputs, readRunContext, reportInputErrors, type Runtime } from '@sre-toolkit/action';
-import { deliverySummary, messageMarkdown, postMessages, type Transport } from '@sre-toolkit/discord';
+import {
+  deliverySummary,
+  FOREIGN_HOST_RULE,
+  postMessages,
+  previewMessages,
+  type Transport,
+} from '@sre-toolkit/discord';
 import { compose } from '@sre-toolkit/notify';
 import { inputs } from './inputs';
 
@@ -18,6 +24,9 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
       : []),
     ...(i.template === 'plain' && !i.title && !i.description && !i.content && !i.fields.length
       ? [{ input: 'template', message: 'plain needs a title, description, content or fields' }]
+      : []),
+    ...(!i['allow-any-host'] && i['webhook-url'].some((w) => !w.discordHost)
+      ? [{ input: 'webhook-url', message: FOREIGN_HOST_RULE }]
       : []),
   ];
   if (problems.length) return reportInputErrors(rt, problems);
@@ -57,12 +66,7 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
   const payload = JSON.stringify(composed.message);
   rt.setOutput('payload', payload);
   if (i['dry-run']) {
-    rt.info(
-      `Dry run (${composed.template} template): this message would be sent:\n${JSON.stringify(composed.message, null, 2)}`,
-    );
-    rt.appendSummary(
-      `### Discord message (dry run, ${composed.template} template)\n\n${messageMarkdown(composed.message)}`,
-    );
+    previewMessages(rt, [composed.message], 'message', `dry run, ${composed.template} template`);
     rt.setOutput('sent', 'false');
     rt.setOutput('message-ids', '');
     return;
@@ -75,6 +79,7 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     failOnError: i['fail-on-error'],
     userAgent: USER_AGENT,
     what: 'notification',
+    allowAnyHost: i['allow-any-host'],
     ...(transport ? { transport } : {}),
   });
   rt.setOutput('sent', String(outcome.sent));

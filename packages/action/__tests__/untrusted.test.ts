@@ -29,3 +29,13 @@ describe('inertLog', () => {
     );
   });
 });
+
+describe('cell', () => {
+  it('shows link syntax from outside text as text, never as a link', async () => {
+    const { cell } = await import('../src/summary');
+    expect(cell('[Urgent: re-login](https://evil.example/x)')).toBe(
+      '\\[Urgent: re-login\\](https://evil.example/x)',
+    );
+    expect(cell('a\u202Eb|c')).toBe('ab\\|c');
+  });
+});

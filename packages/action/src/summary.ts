@@ -1,11 +1,17 @@
+import { cleanText } from './untrusted';
+
 /** Markdown for job summaries: tables, not log dumps. */
 
-/** Escapes text for a markdown table cell: pipes, new lines and HTML-looking brackets. */
+/**
+ * Escapes text for a markdown table cell: pipes, new lines, HTML-looking brackets, and link syntax
+ * (`[text](url)` from outside text must not become a link); invisible characters are removed.
+ */
 export function cell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
-  return String(value)
+  return cleanText(String(value))
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
+    .replace(/[[\]]/g, '\\$&')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/\r?\n/g, '<br>');
@@ -25,5 +31,5 @@ export type Cell = string | number | boolean | null | undefined | { md: string }
 
 export function link(label: string, url: string | undefined): Cell {
   if (!url) return label;
-  return { md: `[${cell(label).replace(/[[\]]/g, '\\$&')}](${url.replace(/[()\s]/g, encodeURIComponent)})` };
+  return { md: `[${cell(label)}](${url.replace(/[()\s]/g, encodeURIComponent)})` };
 }

@@ -148,4 +148,31 @@ describe('deliverAll', () => {
     expect(h.calls[0]?.headers['user-agent']).toBe('test');
     expect(JSON.parse(h.calls[0]?.body ?? '')).toEqual(message);
   });
+
+  it('keeps waiting out 429s for as long as the budget lasts, however many', async () => {
+    const limited = Array.from({ length: 40 }, () => json(429, { retry_after: 0.5 }));
+    const h = harness({ '111': [...limited, json(200, { id: 'late' })] }, 60_000);
+    const [r] = await deliverAll([hook('111')], [message], h.options);
+    expect(r).toMatchObject({ ok: true, messageIds: ['late'], attempts: 41 });
+  });
+
+  it('waits at least 250 ms after a 429 that says 0 or less, and jitters repeated 429s', async () => {
+    const h = harness({
+      '111': [json(429, { retry_after: 0 }), json(429, { retry_after: -1 }), json(200, { id: 'a' })],
+    });
+    await deliverAll([hook('111')], [message], h.options);
+    // random() is 0.5 in the harness: the second wait is 250 + 0.5 × 125.
+    expect(h.sleeps).toEqual([250, 313]);
+  });
+
+  it('never resends a message whose body went out before the connection reset', async () => {
+    const reset = Object.assign(netError('ECONNRESET'), { bodySent: true });
+    const h = harness({ '111': [reset, json(200, { id: 'dup' })] });
+    const [r] = await deliverAll([hook('111')], [message], h.options);
+    expect(r).toMatchObject({ ok: false, attempts: 1 });
+    expect(r?.reason).toBe(
+      'connection reset after the message was sent: it may have been delivered, so it was not sent again (that could post it twice)',
+    );
+    expect(h.calls).toHaveLength(1);
+  });
 });

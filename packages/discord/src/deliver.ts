@@ -1,5 +1,5 @@
 import type { WebhookMessage } from './message';
-import { describeNetworkError, type HttpResponse, type Transport } from './transport';
+import { describeNetworkError, sentBeforeError, type HttpResponse, type Transport } from './transport';
 import type { Webhook } from './webhook-url';
 
 export interface DeliveryOptions {
@@ -99,8 +99,10 @@ async function sendOne(
   let failures = 0;
   let attempts = 0;
   let lastReason = '';
-  // 429s do not count against maxAttempts (Discord told us when to come back) but are bounded too.
-  for (let round = 0; round < maxAttempts + 10; round++) {
+  let rateLimited = 0;
+  // 429s do not count against maxAttempts: Discord said when to come back, and only the time
+  // budget bounds how often (a burst of jobs on one webhook must all get through).
+  for (;;) {
     const remaining = deadline - now();
     if (remaining <= 0)
       return {
@@ -125,6 +127,15 @@ async function sendOne(
     } catch (error) {
       const what = describeNetworkError(error);
       if (what === 'timed out') return { ok: false, reason: timeoutReason(options), attempts };
+      // Webhook execution is not idempotent: after the whole body went out, Discord may have
+      // saved the message, and sending it again could post it twice (REFERENCE §1).
+      if (sentBeforeError(error)) {
+        return {
+          ok: false,
+          reason: `${what} after the message was sent: it may have been delivered, so it was not sent again (that could post it twice)`,
+          attempts,
+        };
+      }
       lastReason = what;
       failures++;
       if (failures >= maxAttempts) return { ok: false, reason: `${what} (${attempts} attempts)`, attempts };
@@ -139,14 +150,15 @@ async function sendOne(
       return { ok: true, attempts, pauseMs: bucketPause(response), ...messageId(response) };
     }
     if (status === 429) {
-      const ms = retryAfterMs(response);
+      const asked = retryAfterMs(response);
+      const ms = rateLimitWait(asked, rateLimited++ > 0, random);
       lastReason = `rate limited by Discord${isGlobal(response) ? ' (global limit)' : ''}`;
       options.log?.(`${webhook.label}: ${lastReason}; retrying in ${(ms / 1000).toFixed(2)} s`);
       if (now() + ms > deadline) {
         return {
           ok: false,
           status,
-          reason: `rate limited by Discord for ${(ms / 1000).toFixed(1)} s, longer than the time left before the ${formatBudget(options)} timeout`,
+          reason: `rate limited by Discord for ${(asked / 1000).toFixed(1)} s, longer than the time left before the ${formatBudget(options)} timeout`,
           attempts,
         };
       }
@@ -166,7 +178,19 @@ async function sendOne(
     }
     return { ok: false, status, reason: explainRejection(response), attempts };
   }
-  return { ok: false, reason: `${lastReason || 'gave up'} (${attempts} attempts)`, attempts };
+}
+
+/** The shortest wait after a 429, even when Discord says 0 or less: no tight loop of requests. */
+const RATE_LIMIT_FLOOR_MS = 250;
+
+/**
+ * The first 429 waits exactly what Discord asked. A 429 again means other senders share the bucket
+ * (thirty matrix jobs on one webhook): then up to half again (at most 2 s) of jitter, so that they
+ * do not all come back in the same instant and collide once more.
+ */
+function rateLimitWait(retryAfterMs: number, again: boolean, random: () => number): number {
+  const base = Math.max(RATE_LIMIT_FLOOR_MS, retryAfterMs);
+  return again ? Math.round(base + random() * Math.min(2000, base / 2)) : base;
 }
 
 /** Exponential backoff with full jitter: 0.5 s, 1 s, 2 s, … capped at 8 s. */

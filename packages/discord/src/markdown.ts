@@ -1,3 +1,5 @@
+import { cleanText } from '@sre-toolkit/action';
+
 /**
  * Makes untrusted text (titles, branch names, commit messages, user names) show as typed: no
  * masked links, headings, lists, quotes or formatting, and no mention that could ping or even look
@@ -5,11 +7,12 @@
  */
 export function escapeMarkdown(text: string): string {
   return neutralizeMentions(
-    text
+    cleanText(text)
       .replace(/[\\*_~`|[\]()<>]/g, '\\$&')
-      // Line-start syntax needs a following space: headings, quotes, lists.
-      .replace(/^(\s*)(#{1,3}|-#|>{1,3}|[-+])(?=\s)/gm, '$1\\$2')
-      .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.'),
+      // Line-start syntax needs a following space: headings, quotes, lists. The indent is matched
+      // within its own line only, so hostile runs of blank lines cannot make this backtrack.
+      .replace(/^([ \t]*)(#{1,3}|-#|>{1,3}|[-+])(?=\s)/gm, '$1\\$2')
+      .replace(/^([ \t]*\d+)\.(?=\s)/gm, '$1\\.'),
   );
 }
 

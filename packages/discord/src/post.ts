@@ -2,7 +2,7 @@ import { cell, rule, splitList, table, type Runtime } from '@sre-toolkit/action'
 import { deliverAll, type DeliveryResult } from './deliver';
 import type { WebhookMessage } from './message';
 import { nodeTransport, type Transport } from './transport';
-import { parseWebhookUrl, type Webhook } from './webhook-url';
+import { FOREIGN_HOST_RULE, parseWebhookUrl, type Webhook } from './webhook-url';
 
 /**
  * Registers every webhook URL (whole, normalized, and its token) as a secret before anything is
@@ -43,6 +43,8 @@ export interface PostOptions {
   readonly what: string;
   readonly transport?: Transport;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Send to webhooks outside Discord's hosts (a relay); off by default, so a token stays with Discord. */
+  readonly allowAnyHost?: boolean;
 }
 
 export interface PostOutcome {
@@ -62,11 +64,22 @@ export async function postMessages(
   messages: readonly WebhookMessage[],
   options: PostOptions,
 ): Promise<PostOutcome> {
+  const refused: DeliveryResult[] = webhooks
+    .filter((w) => !w.discordHost && !options.allowAnyHost)
+    .map((webhook) => ({
+      webhook,
+      ok: false,
+      messageIds: [],
+      delivered: 0,
+      attempts: 0,
+      reason: `not sent: the URL ${FOREIGN_HOST_RULE}`,
+    }));
   const own = options.transport ? undefined : nodeTransport();
   const transport = options.transport ?? (own as Transport);
   let results: DeliveryResult[];
   try {
-    results = await deliverAll(webhooks, messages, {
+    const allowed = webhooks.filter((w) => w.discordHost || options.allowAnyHost);
+    results = await deliverAll(allowed, messages, {
       transport,
       timeoutMs: options.timeoutMs,
       userAgent: options.userAgent,
@@ -76,6 +89,7 @@ export async function postMessages(
   } finally {
     own?.close();
   }
+  results = [...refused, ...results];
   const failed = results.filter((r) => !r.ok);
   for (const r of results) {
     if (r.ok) {
@@ -167,14 +181,12 @@ export function previewMessages(
   runtime: Runtime,
   messages: readonly WebhookMessage[],
   what: string,
-  why = 'dry run',
+  why = 'not sent: dry run',
 ): PostOutcome {
   if (messages.length) {
     const count = messages.length === 1 ? 'one message' : `${messages.length} messages`;
-    runtime.info(`Not sent (${why}): the ${what} would be ${count}:\n${JSON.stringify(messages, null, 2)}`);
-    runtime.appendSummary(
-      `### Discord ${what} (not sent: ${why})\n\n${messages.map(messageMarkdown).join('\n')}`,
-    );
+    runtime.info(`Discord ${what} (${why}), ${count}:\n${JSON.stringify(messages, null, 2)}`);
+    runtime.appendSummary(`### Discord ${what} (${why})\n\n${messages.map(messageMarkdown).join('\n')}`);
   }
   return { results: [], sent: false, messageIds: [] };
 }
@@ -188,6 +200,6 @@ export async function sendMessages(
 ): Promise<PostOutcome> {
   if (!messages.length) return { results: [], sent: false, messageIds: [] };
   if (options.dryRun) return previewMessages(runtime, messages, options.what);
-  if (!webhooks.length) return previewMessages(runtime, messages, options.what, 'no webhook-url');
+  if (!webhooks.length) return previewMessages(runtime, messages, options.what, 'not sent: no webhook-url');
   return postMessages(runtime, webhooks, messages, options);
 }

@@ -31,7 +31,8 @@ export const NAMED_COLORS: Record<string, number> = {
 /** `red`, `#ff0000`, `0xff0000` or an integer 0…16777215. */
 export function parseColor(text: string): number | undefined {
   const t = text.trim().toLowerCase();
-  if (t in NAMED_COLORS) return NAMED_COLORS[t];
+  // Own properties only: `__proto__` or `constructor` is no colour.
+  if (Object.hasOwn(NAMED_COLORS, t)) return NAMED_COLORS[t];
   let n: number | undefined;
   if (/^#[0-9a-f]{6}$/.test(t)) n = parseInt(t.slice(1), 16);
   else if (/^#[0-9a-f]{3}$/.test(t)) n = parseInt([...t.slice(1)].map((c) => c + c).join(''), 16);

@@ -39,7 +39,12 @@ export function nodeTransport(): Transport & { close(): void } {
   const send: Transport = async (req) => {
     const url = new URL(req.url);
     const { mod, agent } = await client(url.protocol === 'http:' ? 'http:' : 'https:');
-    return new Promise<HttpResponse>((resolve, reject) => {
+    return new Promise<HttpResponse>((resolve, rejectWith) => {
+      // Whether the whole body had been handed to the network when the error came: then the
+      // server may have acted on it, and a retry could post the message twice.
+      let bodySent = false;
+      const reject = (error: unknown) =>
+        rejectWith(error instanceof Error ? Object.assign(error, { bodySent }) : error);
       const r = mod.request(
         url,
         { method: req.method, headers: req.headers, agent, signal: req.signal },
@@ -55,6 +60,9 @@ export function nodeTransport(): Transport & { close(): void } {
           });
         },
       );
+      r.on('finish', () => {
+        bodySent = true;
+      });
       r.on('error', reject);
       r.end(req.body);
     });
@@ -64,6 +72,11 @@ export function nodeTransport(): Transport & { close(): void } {
       for (const c of clients.values()) void c.then(({ agent }) => agent.destroy());
     },
   });
+}
+
+/** True when a network error came after the request body was sent: the server may have acted on it. */
+export function sentBeforeError(error: unknown): boolean {
+  return (error as { bodySent?: unknown } | undefined)?.bodySent === true;
 }
 
 /** Describes a network error in words, without the URL (it may hold a token). */

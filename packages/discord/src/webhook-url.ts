@@ -8,7 +8,25 @@ export interface Webhook {
   readonly url: string;
   /** How logs name it: by id only, never by token. */
   readonly label: string;
+  /**
+   * Discord's own host (or loopback, for tests). The token goes nowhere else unless the workflow
+   * says `allow-any-host: true` for a Discord-compatible relay.
+   */
+  readonly discordHost: boolean;
 }
+
+const DISCORD_HOSTS = new Set([
+  'discord.com',
+  'discordapp.com',
+  'ptb.discord.com',
+  'canary.discord.com',
+  'ptb.discordapp.com',
+  'canary.discordapp.com',
+]);
+
+/** Why a webhook on another host is refused, with the way out. */
+export const FOREIGN_HOST_RULE =
+  'must be on discord.com or discordapp.com (or ptb./canary.): the webhook token would go to another host. For a Discord-compatible relay set allow-any-host: true';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
@@ -48,5 +66,6 @@ export function parseWebhookUrl(text: string): WebhookParse {
     if (!/^\d{1,25}$/.test(thread)) return { error: 'has a thread_id that is not a numeric id' };
     exec.searchParams.set('thread_id', thread);
   }
-  return { value: { id, token, url: exec.toString(), label: `webhook ${id}` } };
+  const discordHost = DISCORD_HOSTS.has(url.hostname.toLowerCase()) || LOOPBACK.test(url.hostname);
+  return { value: { id, token, url: exec.toString(), label: `webhook ${id}`, discordHost } };
 }

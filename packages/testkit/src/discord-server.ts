@@ -23,7 +23,8 @@ export type Fault =
   | { kind: 'rate-limit'; retryAfter: number; global?: boolean }
   | { kind: 'status'; status: number }
   | { kind: 'hang' }
-  | { kind: 'reset' }
+  /** The connection drops after the whole request arrived; `saved`: Discord had stored the message. */
+  | { kind: 'reset'; saved?: boolean }
   | { kind: 'cloudflare' };
 
 export interface DiscordServer {
@@ -172,7 +173,10 @@ export async function startDiscordServer(): Promise<DiscordServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // A 'reset' with `saved`: the message is stored, then the connection drops instead of the answer.
+      let dropAnswer = false;
       const json = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        if (dropAnswer) return void req.socket.destroy();
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(payload));
       };
@@ -191,6 +195,10 @@ export async function startDiscordServer(): Promise<DiscordServer> {
           case 'hang':
             return; // never answer
           case 'reset':
+            if (fault.saved) {
+              dropAnswer = true;
+              break;
+            }
             req.socket.destroy();
             return;
           case 'cloudflare':
@@ -261,6 +269,7 @@ export async function startDiscordServer(): Promise<DiscordServer> {
       };
       if (url.searchParams.get('wait') === 'true')
         return json(200, { id: messageId, channel_id: '1', webhook_id: id, ...body }, headers);
+      if (dropAnswer) return void req.socket.destroy();
       res.writeHead(204, headers);
       res.end();
     });
