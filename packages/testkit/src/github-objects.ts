@@ -6,7 +6,7 @@ import type {
   StoredRepository,
   StoredRun,
   StoredWorkflow,
-} from './github-server';
+} from './github-model';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -282,3 +282,5 @@ export function githubObjects(api: string, html: string) {
 
   return { user, repository, minimalRepository, workflow, run, job, label, issue, comment };
 }
+
+export type GitHubObjects = ReturnType<typeof githubObjects>;
