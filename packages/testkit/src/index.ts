@@ -7,3 +7,5 @@ export * from './webhook-examples';
 export * from './health-targets';
 export * from './github-seeds';
 export * from './loopback';
+export * from './crash-corpus';
+export * from './fixture-marker';
