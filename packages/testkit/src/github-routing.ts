@@ -1,6 +1,6 @@
 import type { StoredRepository } from './github-model';
 import type { Exchange } from './github-http';
-import { githubObjects, type GitHubObjects } from './github-objects';
+import { GitHubObjects } from './github-objects';
 import { paginate, type Page } from './github-queries';
 import type { GitHubStore } from './github-store';
 
@@ -52,7 +52,7 @@ export function routeRequest(
       exchange,
       store,
       repo,
-      objects: githubObjects(exchange.base, htmlBase),
+      objects: new GitHubObjects(exchange.base, htmlBase),
       params: match.slice(1).map((p) => (p === undefined ? undefined : decodeURIComponent(p))),
       page: (items, cap) => paginate(items, exchange, cap),
     });
