@@ -8,9 +8,7 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFile
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// The root package depends on the test kit only; the corpus comes from its package's source.
-import { crashCorpusLines, CORPUS_BUGS } from '../packages/crashes/src/corpus';
-import { node24, REPO_ROOT } from '@sre-toolkit/testkit';
+import { CORPUS_BUGS, crashCorpusLines, node24, REPO_ROOT } from '@sre-toolkit/testkit';
 
 const TARGET_REPORTS = Number(process.env.BENCH_REPORTS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

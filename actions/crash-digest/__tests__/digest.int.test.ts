@@ -4,13 +4,15 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CrashGroup } from '@sre-toolkit/crashes';
 import {
   corpusExpectations,
   corpusPersonalData,
   crashCorpusLines,
-  type CrashGroup,
-} from '@sre-toolkit/crashes';
-import { runAction, startDiscordServer, type DiscordServer } from '@sre-toolkit/testkit';
+  runAction,
+  startDiscordServer,
+  type DiscordServer,
+} from '@sre-toolkit/testkit';
 
 const DIGEST_HOOK = { id: '223344556677889900', token: 'digest_TOKEN-abc_123' };
 const ALERT_HOOK = { id: '334455667788990011', token: 'alerts_TOKEN-def_456' };

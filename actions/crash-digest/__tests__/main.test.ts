@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Runtime } from '@sre-toolkit/action';
-import { crashCorpusLines, DAY } from '@sre-toolkit/crashes';
 import type { HttpRequest, Transport } from '@sre-toolkit/discord';
+import { crashCorpusLines, DAY } from '@sre-toolkit/testkit';
 import { run } from '../src/main';
 
 // A fixed clock: the corpus is generated for it, so the window is exact, not "a few ms ago".

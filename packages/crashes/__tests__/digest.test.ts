@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { validateWebhookBody } from '@sre-toolkit/testkit';
-import { crashCorpusLines, DAY, HOUR } from '../src/corpus';
+import { crashCorpusLines, DAY, HOUR, validateWebhookBody } from '@sre-toolkit/testkit';
 import { alertMessages, digestMarkdown, digestMessages, toDigest, windowLabel } from '../src/digest';
 import { CrashGrouper } from '../src/groups';
 

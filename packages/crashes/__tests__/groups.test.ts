@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { corpusExpectations, crashCorpusLines, DAY, HOUR } from '../src/corpus';
+import { corpusExpectations, crashCorpusLines, DAY, HOUR } from '@sre-toolkit/testkit';
 import { CrashGrouper, type GroupingOptions } from '../src/groups';
 
 const NOW = Date.parse('2026-11-28T06:00:00Z');

@@ -2,8 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@sre-toolkit/testkit';
-import { CORPUS_INVALID_LINES, crashCorpusLines } from '../src/corpus';
+import { CORPUS_INVALID_LINES, crashCorpusLines, REPO_ROOT } from '@sre-toolkit/testkit';
 import { crashReportJsonSchema } from '../src/schema';
 
 const committed = join(REPO_ROOT, 'docs', 'crash-report.schema.json');

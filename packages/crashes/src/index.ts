@@ -1,4 +1,3 @@
-export * from './corpus';
 export * from './dart-stack';
 export * from './digest';
 export * from './fingerprint';

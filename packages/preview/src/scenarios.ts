@@ -1,5 +1,4 @@
-import { crashCorpusLines } from '@sre-toolkit/crashes';
-import { webhookExamples } from '@sre-toolkit/testkit';
+import { crashCorpusLines, webhookExamples } from '@sre-toolkit/testkit';
 import type { DemoWorld, Scenario } from './demo';
 
 const repo = { full_name: 'acme/mara', html_url: 'https://github.com/acme/mara', name: 'mara' };

@@ -1,4 +1,5 @@
-import type { Conclusion, GitHubServer } from './github-server';
+import type { Conclusion } from './github-model';
+import type { GitHubServer } from './github-server';
 
 export interface BusyRepository {
   /** Workflows with a streak of `threshold` or more failures on the default branch. */

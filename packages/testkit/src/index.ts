@@ -1,7 +1,11 @@
 export * from './discord-server';
 export * from './runner';
+export * from './github-model';
 export * from './github-server';
+export { sha } from './github-store';
 export * from './webhook-examples';
 export * from './health-targets';
 export * from './github-seeds';
 export * from './loopback';
+export * from './crash-corpus';
+export * from './fixture-marker';

@@ -86,6 +86,16 @@ export function actionNames(root = ROOT): string[] {
     .sort();
 }
 
+/** Every file of actions/<name>/dist/, sub-directories included; none while it is not built. */
+export function distFiles(name: string, root = ROOT): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir)
+      .sort()
+      .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+  const dist = join(root, 'actions', name, 'dist');
+  return existsSync(dist) ? walk(dist) : [];
+}
+
 export interface ActionInterface {
   readonly inputs: Map<string, { required: boolean; hasDefault: boolean }>;
   readonly outputs: Set<string>;

@@ -1,3 +1,5 @@
+import { FIXTURE_MARKER } from './fixture-marker';
+
 /**
  * A deterministic corpus of crash reports from known bugs, for tests, the benchmark and demos.
  * Each bug has a known outcome (group, counts, new / regressed / spike) and several carry personal
@@ -58,10 +60,10 @@ const flutterTap = [
   '#5      TapGestureRecognizer.handleTapUp (package:flutter/src/gestures/tap.dart:656:11)',
 ].join('\n');
 
-/** The personal data in the http bug's k-th message. */
+/** The personal data in the http bug's k-th message; the e-mail's domain is the fixture marker. */
 export function corpusSecrets(k: number): { email: string; token: string; ip: string; jwt: string } {
   return {
-    email: `jane.doe${k}@example.com`,
+    email: `jane.doe${k}@${FIXTURE_MARKER}.example.com`,
     token: `sk_live_${(k * 7919).toString(36)}Q9x${k}`,
     ip: `10.20.${k % 250}.${(k * 7) % 250}`,
     jwt: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1${k}In0.c2lnbmF0dXJl${k}`,
