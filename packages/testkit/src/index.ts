@@ -5,3 +5,4 @@ export * from './webhook-examples';
 export * from './health-targets';
 export * from './github-seeds';
 export * from './loopback';
+export * from './github-proxy';
