@@ -10,6 +10,15 @@ const delay = () =>
       : { value: ms };
   });
 
+/** The GitHub budget: a duration up to 6 h (the job limit; longer would overflow no timer, but means nothing). */
+const githubTimeout = () =>
+  rule<number>((t) => {
+    const ms = parseDuration(t);
+    return ms === undefined || ms > 6 * 3_600_000
+      ? { error: `must be a duration from 1ms to 6h, like 60s or 2m, got ${JSON.stringify(t)}` }
+      : { value: ms };
+  });
+
 /**
  * The single source of truth for health-probe's inputs: names, defaults and rules. `targets` and
  * `config` are read as text here and parsed with the defaults below by @sre-toolkit/probes.
@@ -27,6 +36,7 @@ export const inputs = {
   issue: input(bool(), 'true'),
   'issue-label': input(shortText(50), 'incident'),
   'github-token': input(text(), '${{ github.token }}'),
+  'github-timeout': input(githubTimeout(), '60s'),
   'fail-on-down': input(bool(), 'true'),
   'dry-run': input(bool(), 'false'),
 };

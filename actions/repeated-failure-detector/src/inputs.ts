@@ -1,4 +1,4 @@
-import { bool, choices, duration, input, integer, rule, shortText } from '@sre-toolkit/action';
+import { bool, choices, duration, input, integer, parseDuration, rule, shortText } from '@sre-toolkit/action';
 import { parseMentions, webhookUrls } from '@sre-toolkit/discord';
 import { CONCLUSIONS } from '@sre-toolkit/failures';
 
@@ -46,6 +46,15 @@ const positive = (t: string): { value: number } | { error: string } =>
     ? { value: Number(t) }
     : { error: `must be a whole number of at least 1, got ${JSON.stringify(t)}` };
 
+/** The GitHub budget: a duration up to 6 h (the job limit; longer would overflow no timer, but means nothing). */
+const githubTimeout = () =>
+  rule<number>((t) => {
+    const ms = parseDuration(t);
+    return ms === undefined || ms > 6 * 3_600_000
+      ? { error: `must be a duration from 1ms to 6h, like 60s or 2m, got ${JSON.stringify(t)}` }
+      : { value: ms };
+  });
+
 /** The single source of truth for repeated-failure-detector's inputs: names, defaults and rules. */
 export const inputs = {
   'github-token': input(
@@ -71,4 +80,5 @@ export const inputs = {
   'issue-label': input(shortText(50), 'repeated-failure'),
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),
+  'github-timeout': input(githubTimeout(), '60s'),
 };

@@ -74,12 +74,12 @@ describe('GitHub request timeouts', () => {
 
   it('does not retry a 5xx when the retry wait would outlast the budget', async () => {
     gh.resetLog();
-    // Retries wait 1, 4, 9 units of 200 ms; with 2 s, the second wait (800 ms) no longer fits.
-    const client = createGitHubClient({ token: gh.token, baseUrl: gh.url, budgetMs: 2000, waitUnitMs: 200 });
+    // Retries wait 1, 4, 9 units of 400 ms; with 3 s, the second wait (1.6 s) no longer fits.
+    const client = createGitHubClient({ token: gh.token, baseUrl: gh.url, budgetMs: 3000, waitUnitMs: 400 });
     gh.fail([1, 2, 3, 4].map(() => ({ kind: 'status', status: 502 }) as const));
     const started = Date.now();
     const error = await failure(client.rest.repos.get({ owner: 'acme', repo: 'mara' }));
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(3000);
     expect(error).toMatchObject({ status: 502 });
     expect(gh.requests.map((r) => r.status)).toEqual([502, 502]);
     expect(describeGitHubError(error, 'reading acme/mara')).toBe(

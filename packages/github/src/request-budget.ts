@@ -22,6 +22,8 @@ export class GitHubTimeoutError extends Error {
     message: string,
     /** `request`: one attempt took too long; `budget`: the run's GitHub budget is used up. */
     readonly reason: 'request' | 'budget',
+    /** Which request, as on octokit's RequestError (callers word errors by the URL). */
+    readonly request: { method: string; url: string },
   ) {
     super(message);
   }
@@ -65,11 +67,21 @@ export function createRequestBudget(options: {
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
-function budgetError(budget: RequestBudget, what: string): GitHubTimeoutError {
+function budgetError(budget: RequestBudget, what: Named): GitHubTimeoutError {
   return new GitHubTimeoutError(
-    `${what} not answered: the ${seconds(budget.totalMs ?? 0)} budget for GitHub requests in this run (github-timeout) is used up.`,
+    `${what.name} not answered: the ${seconds(budget.totalMs ?? 0)} budget for GitHub requests in this run (github-timeout) is used up.`,
     'budget',
+    what.request,
   );
+}
+
+interface Named {
+  readonly name: string;
+  readonly request: { method: string; url: string };
+}
+
+function named(options: { method?: string; url?: string }): Named {
+  return { name: requestName(options), request: { method: options.method ?? 'GET', url: options.url ?? '' } };
 }
 
 /** `GET /repos/{owner}/{repo}/issues`, without host or query (paginated URLs are absolute). */
@@ -81,7 +93,7 @@ export function requestName(options: { method?: string; url?: string }): string 
 type Fetch = typeof globalThis.fetch;
 
 /** fetch with a timeout of min(budget left, per-request timeout) per attempt. */
-function timedFetch(inner: Fetch, budget: RequestBudget, what: string): Fetch {
+function timedFetch(inner: Fetch, budget: RequestBudget, what: Named): Fetch {
   return async (input, init) => {
     const left = budget.left();
     if (left <= 0) throw budgetError(budget, what);
@@ -97,7 +109,7 @@ function timedFetch(inner: Fetch, budget: RequestBudget, what: string): Fetch {
       if (!controller.signal.aborted) throw error;
       throw ms < budget.requestTimeoutMs
         ? budgetError(budget, what)
-        : new GitHubTimeoutError(`${what} not answered within ${seconds(ms)}.`, 'request');
+        : new GitHubTimeoutError(`${what.name} not answered within ${seconds(ms)}.`, 'request', what.request);
     }
   };
 }
@@ -117,7 +129,7 @@ export function budgetHook(budget: RequestBudget, retry: { retries: number; wait
     request: (options: O) => R | Promise<R>,
     options: O,
   ): Promise<R> => {
-    const what = requestName(options);
+    const what = named(options);
     if (budget.left() <= 0) throw budgetError(budget, what);
     const given = options.request ?? {};
     const req: NonNullable<RequestOptionsLike['request']> = {
