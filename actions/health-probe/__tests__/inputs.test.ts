@@ -24,6 +24,7 @@ describe('health-probe inputs', () => {
       issue: 'true',
       'issue-label': 'incident',
       'github-token': '${{ github.token }}',
+      'github-timeout': '60s',
       'fail-on-down': 'true',
       'dry-run': 'false',
     });

@@ -18,6 +18,7 @@ export const inputs = {
   issue: input(bool(), 'true'),
   'issue-label': input(shortText(50), 'incident'),
   'github-token': input(text(), '${{ github.token }}', { secret: secret.value }),
+  'github-timeout': input(wait(), '60s'),
   'fail-on-down': input(bool(), 'true'),
   'dry-run': input(bool(), 'false'),
 };

@@ -89,6 +89,7 @@ export async function run(rt: Runtime, seams: Seams = {}): Promise<void> {
         owner: ctx.owner,
         repo: ctx.repo,
         label: i['issue-label'],
+        budgetMs: i['github-timeout'],
       });
     }
   }

@@ -27,6 +27,7 @@ describe('the input schema', () => {
       'issue-label',
       'dry-run',
       'fail-on-error',
+      'github-timeout',
     ]);
     const outputs = (
       readActionYaml('repeated-failure-detector') as unknown as { outputs: Record<string, unknown> }

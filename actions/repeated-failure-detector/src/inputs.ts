@@ -1,4 +1,4 @@
-import { bool, choices, duration, input, integer, rule, secret, shortText } from '@sre-toolkit/action';
+import { bool, choices, duration, input, integer, rule, secret, shortText, wait } from '@sre-toolkit/action';
 import { parseMentions, webhookUrls } from '@sre-toolkit/discord';
 import { CONCLUSIONS } from '@sre-toolkit/failures';
 
@@ -72,4 +72,5 @@ export const inputs = {
   'issue-label': input(shortText(50), 'repeated-failure'),
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),
+  'github-timeout': input(wait(), '60s'),
 };

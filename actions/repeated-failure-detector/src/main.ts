@@ -57,6 +57,7 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     baseUrl: ctx.apiUrl,
     userAgent: USER_AGENT,
     log: (m) => rt.info(m),
+    budgetMs: i['github-timeout'],
   });
   let requests = 0;
   client.hook.before('request', () => {

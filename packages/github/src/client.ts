@@ -1,6 +1,7 @@
 import { GitHub } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
+import { budgetHook, createRequestBudget, waitFits } from './request-budget';
 
 /**
  * Octokit as @actions/github builds it (REST methods, pagination, proxy support), plus throttling
@@ -32,6 +33,24 @@ export interface GitHubClientOptions {
    * for; tests pass 0.
    */
   readonly writeSpacingMs?: { readonly write: number; readonly notifications: number };
+  /**
+   * Milliseconds for all GitHub requests of this client together, counted from its creation:
+   * retries and rate-limit waits included. Past it, requests fail at once as timeouts. Default: none.
+   */
+  readonly budgetMs?: number;
+  /** Longest wait for one attempt of one request. Default 20 s (and never past the budget). */
+  readonly requestTimeoutMs?: number;
+}
+
+/** What incident-issues needs to know about a client it did not build. */
+export interface ClientSettings {
+  readonly waitUnitMs: number;
+}
+
+const settings = new WeakMap<object, ClientSettings>();
+
+export function clientSettings(client: GitHubClient): ClientSettings {
+  return settings.get(client) ?? { waitUnitMs: 1000 };
 }
 
 export const DEFAULT_API_URL = 'https://api.github.com';
@@ -41,6 +60,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const retries = options.retries ?? 3;
   const unit = options.waitUnitMs ?? 1000;
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
+  const budget = createRequestBudget({
+    ...(options.budgetMs !== undefined ? { totalMs: options.budgetMs } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
   const onLimit =
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
@@ -54,10 +77,16 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         log(`GitHub ${kind} on ${what}: reset in ${retryAfter} s is too far away to wait for.`);
         return false;
       }
+      if (!waitFits(budget, retryAfter * unit)) {
+        log(
+          `GitHub ${kind} on ${what}: a wait of ${retryAfter} s does not fit in the github-timeout budget.`,
+        );
+        return false;
+      }
       log(`GitHub ${kind} on ${what}: waiting ${retryAfter} s before retry ${retryCount + 1}/${retries}.`);
       return true;
     };
-  return new ThrottledGitHub({
+  const client = new ThrottledGitHub({
     auth: `token ${options.token}`,
     baseUrl: (options.baseUrl || DEFAULT_API_URL).replace(/\/+$/, ''),
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
@@ -76,6 +105,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         : {}),
     },
   });
+  client.hook.wrap('request', budgetHook(budget, { retries, waitUnitMs: unit }));
+  settings.set(client, { waitUnitMs: unit });
+  return client;
 }
 
 type ThrottleGroup = NonNullable<ThrottlingOptions['write']>;

@@ -1,9 +1,16 @@
-import type { GitHubClient } from './client';
+import { clientSettings, type GitHubClient } from './client';
+import { isTimeoutError } from './request-budget';
 
 /**
  * GitHub issues as incident state: one open issue per incident, found by its label and a hidden
  * marker `<!-- sre-toolkit:KEY {json state} -->` at the end of its body. The issue is what a
  * person sees and closes; the marker is what the next run reads back.
+ *
+ * Anyone can open an issue with the label, and the visible body holds outside text (a health
+ * body's value, a commit title), so the state is only believed when (1) the marker is the last
+ * thing in the body, where we write it, (2) outside text we write can hold no `<!--` / `-->`
+ * (escapeHtmlComment), and (3) the issue was opened by the token's own identity (see
+ * `trustedAuthor`).
  */
 export interface IncidentIssue {
   number: number;
@@ -19,7 +26,18 @@ export interface RepoRef {
   repo: string;
 }
 
-const MARKER = /<!-- sre-toolkit:(\S+) (\{.*?\}) -->/s;
+const MARKER_START = '<!-- sre-toolkit:';
+/** The marker as we write it: one line (its JSON has no raw newline, `<` or `>`), ending the body. */
+const TRAILING_MARKER = /^<!-- sre-toolkit:(\S+) (\{[^\n]*\}) -->\s*$/;
+
+/**
+ * Makes outside text inert inside an issue body or comment: `<!--` and `-->` become entities, so
+ * the text can neither hide what follows it nor pass for one of our markers. Markdown shows
+ * entities as the characters they stand for; idempotent, so text read back can be written again.
+ */
+export function escapeHtmlComment(text: string): string {
+  return text.replace(/<!--/g, '&lt;!--').replace(/-->/g, '--&gt;');
+}
 
 /** Keys are free text for callers; in the marker they must hold no whitespace and no `-->`. */
 function encodeKey(key: string): string {
@@ -32,11 +50,18 @@ export function incidentMarker(key: string, state: Record<string, unknown>): str
   return `<!-- sre-toolkit:${encodeKey(key)} ${json} -->`;
 }
 
-/** Reads the marker of an issue body: its key and state, and the visible body before it. */
+/**
+ * Reads the marker of an issue body: its key and state, and the visible body before it. Only the
+ * last marker counts, and only when nothing but whitespace follows it: a marker planted in the
+ * visible text is never read.
+ */
 export function parseIncidentBody(
   body: string | null | undefined,
 ): { key: string; state: Record<string, unknown>; visible: string } | undefined {
-  const m = MARKER.exec(body ?? '');
+  const text = body ?? '';
+  const at = text.lastIndexOf(MARKER_START);
+  if (at < 0) return undefined;
+  const m = TRAILING_MARKER.exec(text.slice(at));
   if (!m) return undefined;
   let state: unknown;
   try {
@@ -51,12 +76,13 @@ export function parseIncidentBody(
   } catch {
     return undefined;
   }
-  const visible = (body ?? '').replace(m[0], '').trimEnd();
+  const visible = text.slice(0, at).trimEnd();
   return { key, state: state as Record<string, unknown>, visible };
 }
 
+/** The body we write: the visible text, made inert (escapeHtmlComment), then our marker. */
 export function incidentBody(visible: string, key: string, state: Record<string, unknown>): string {
-  return `${visible.trimEnd()}\n\n${incidentMarker(key, state)}\n`;
+  return `${escapeHtmlComment(visible).trimEnd()}\n\n${incidentMarker(key, state)}\n`;
 }
 
 interface IssueData {
@@ -65,23 +91,50 @@ interface IssueData {
   title: string;
   body?: string | null;
   pull_request?: unknown;
+  user?: { login?: string } | null;
 }
 
-function toIncident(issue: IssueData, key: string): IncidentIssue | undefined {
-  const parsed = parseIncidentBody(issue.body);
-  if (!parsed || parsed.key !== key) return undefined;
-  return {
-    number: issue.number,
-    url: issue.html_url,
-    title: issue.title,
-    body: parsed.visible,
-    state: parsed.state,
-  };
+/** The login GITHUB_TOKEN acts as: the author of every issue the default token opens. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
+interface Identity {
+  /** Authors of issues this client opened: that is the token's identity, whatever it is. */
+  readonly created: Set<string>;
+  viewer?: Promise<string | undefined>;
+}
+const identities = new WeakMap<GitHubClient, Identity>();
+
+function identityOf(client: GitHubClient): Identity {
+  let id = identities.get(client);
+  if (!id) identities.set(client, (id = { created: new Set() }));
+  return id;
+}
+
+/**
+ * Whether an issue was opened by the token's own identity, the only author whose marker we
+ * believe. Trusted without a request: `github-actions[bot]` (GITHUB_TOKEN, the actions' default;
+ * only workflows of the repository act as it) and the author of any issue this client opened. Any
+ * other author costs one GraphQL `viewer { login }` per client, made only when such an issue
+ * carries a marker: REST `GET /user` refuses installation tokens, while `viewer` names the bot of
+ * an app's installation token (`my-app[bot]`, which is also `performed_via_github_app.slug` +
+ * `[bot]`) and the user of a personal token. When that lookup fails, the author is not trusted.
+ */
+async function trustedAuthor(client: GitHubClient, issue: IssueData): Promise<boolean> {
+  const login = issue.user?.login;
+  if (!login) return false;
+  const id = identityOf(client);
+  if (login === ACTIONS_BOT_LOGIN || id.created.has(login)) return true;
+  id.viewer ??= client.graphql<{ viewer: { login: string } }>('query { viewer { login } }').then(
+    (data) => data.viewer.login,
+    () => undefined,
+  );
+  return (await id.viewer) === login;
 }
 
 /**
  * Every open incident issue with `label`, by key: one paginated listing (100 per page) serves any
- * number of keys, which is what keeps a scan of many workflows cheap.
+ * number of keys, which is what keeps a scan of many workflows cheap. Issues opened by anyone but
+ * the token's identity are ignored, whatever their label and marker.
  */
 export async function listIncidentIssues(
   client: GitHubClient,
@@ -101,10 +154,14 @@ export async function listIncidentIssues(
       const parsed = parseIncidentBody(issue.body);
       if (!parsed || (options.keyPrefix && !parsed.key.startsWith(options.keyPrefix))) continue;
       // The newest issue wins when a person duplicated one: listings are newest first.
-      if (!found.has(parsed.key)) {
-        const incident = toIncident(issue, parsed.key);
-        if (incident) found.set(parsed.key, incident);
-      }
+      if (found.has(parsed.key) || !(await trustedAuthor(client, issue))) continue;
+      found.set(parsed.key, {
+        number: issue.number,
+        url: issue.html_url,
+        title: issue.title,
+        body: parsed.visible,
+        state: parsed.state,
+      });
     }
   }
   return found;
@@ -170,21 +227,56 @@ export async function openIncidentIssue(
       ...(options.labelColor ? { color: options.labelColor } : {}),
       ...(options.labelDescription ? { description: options.labelDescription } : {}),
     });
-  const { data } = await client.rest.issues.create({
-    owner: options.owner,
-    repo: options.repo,
-    title: options.title,
-    body: incidentBody(options.body, options.key, options.state),
-    labels: [options.label],
-  });
-  return {
-    number: data.number,
-    url: data.html_url,
-    title: data.title,
-    body: options.body.trimEnd(),
-    state: options.state,
+  const ref = { owner: options.owner, repo: options.repo };
+  const body = incidentBody(options.body, options.key, options.state);
+  const created = (data: IssueData): IncidentIssue => {
+    if (data.user?.login) identityOf(client).created.add(data.user.login);
+    return {
+      number: data.number,
+      url: data.html_url,
+      title: data.title,
+      body: escapeHtmlComment(options.body).trimEnd(),
+      state: options.state,
+    };
   };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { data } = await client.rest.issues.create({
+        ...ref,
+        title: options.title,
+        body,
+        labels: [options.label],
+        // Creating is not idempotent: no blind retry by plugin-retry, the loop below retries.
+        request: { retries: 0 },
+      });
+      return created(data);
+    } catch (error) {
+      if (attempt >= CREATE_ATTEMPTS || !mayHaveLanded(error)) throw error;
+      // A 5xx or a lost answer may come after GitHub created the issue: look for our marker
+      // before creating again, so a retry never opens a second issue.
+      let existing: IncidentIssue | undefined;
+      try {
+        existing = (await listIncidentIssues(client, { ...ref, label: options.label })).get(options.key);
+      } catch {
+        throw error;
+      }
+      if (existing) return existing;
+      await sleep(attempt ** 2 * clientSettings(client).waitUnitMs);
+    }
+  }
 }
+
+/** Creates of one incident issue, each after a look for the previous one's issue. */
+const CREATE_ATTEMPTS = 3;
+
+/** A failure after which the request may still have been carried out: 5xx, or no answer at all. */
+function mayHaveLanded(error: unknown): boolean {
+  const status = statusOf(error);
+  const answered = !!error && typeof error === 'object' && 'response' in error && !!error.response;
+  return isTimeoutError(error) || !answered || (status !== undefined && status >= 500);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function updateIncidentIssue(
   client: GitHubClient,
@@ -243,7 +335,7 @@ async function comment(
     owner: repo.owner,
     repo: repo.repo,
     issue_number: issue.number,
-    body,
+    body: escapeHtmlComment(body),
   });
 }
 

@@ -9,3 +9,4 @@ export * from './github-seeds';
 export * from './loopback';
 export * from './crash-corpus';
 export * from './fixture-marker';
+export * from './github-proxy';
