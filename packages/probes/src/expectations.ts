@@ -1,3 +1,5 @@
+import { oneLine } from '@sre-toolkit/action';
+
 /**
  * What a response must look like to count as up: status codes, JSON values at dot paths, and text.
  * Pure: each check takes the response and returns why it failed, in words, or undefined.
@@ -144,13 +146,18 @@ export function checkJson(expectations: readonly JsonExpectation[], doc: unknown
   return undefined;
 }
 
+/** A value from the response body: hostile text, so one line, no invisible characters, 80 at most. */
 function show(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'object') return clip(JSON.stringify(value));
-  return clip(String(value));
+  if (typeof value === 'object') return clip(oneLine(JSON.stringify(value)));
+  return clip(oneLine(String(value)));
 }
 
-const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}...` : text);
+/** Cuts by code point, so a surrogate pair is never split into garbage. */
+export function clip(text: string, max = 80): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 3).join('')}...` : text;
+}
 
 /**
  * `application/health+json` (draft-inadvisable-health-check) says its own verdict: `fail` is down,

@@ -1,4 +1,4 @@
-import { formatDuration } from '@sre-toolkit/action';
+import { formatDuration, oneLine } from '@sre-toolkit/action';
 import {
   escapeMarkdown,
   inlineCode,
@@ -19,7 +19,11 @@ export interface EmbedContext {
   readonly runUrl: string;
 }
 
-const safe = (text: string) => escapeMarkdown(text);
+/** Text that may come from a response body (or an issue marker anyone can edit): one line, escaped. */
+const safe = (text: string) => escapeMarkdown(oneLine(text));
+
+/** Titles render no links; one line and no pings is what they need (escaping would show backslashes). */
+const title = (text: string) => neutralizeMentions(oneLine(text));
 
 function commonFields(r: ProbeResult) {
   return [
@@ -36,7 +40,7 @@ function commonFields(r: ProbeResult) {
 /** "❌ api is down: connection refused", linking to the incident issue (or the run). */
 export function downEmbed(r: ProbeResult, ctx: EmbedContext, issue?: { number: number; url: string }): Embed {
   return {
-    title: neutralizeMentions(`${TONES.failure.emoji} ${r.name} is down: ${r.error ?? 'no answer'}`),
+    title: title(`${TONES.failure.emoji} ${r.name} is down: ${r.error ?? 'no answer'}`),
     url: issue?.url ?? ctx.runUrl,
     color: TONES.failure.color,
     description: `${inlineCode(r.url)}\n${safe(r.error ?? '')}`,
@@ -61,7 +65,7 @@ export function recoveryEmbed(
 ): Embed {
   const degraded = r.status === 'degraded';
   return {
-    title: neutralizeMentions(
+    title: title(
       `${TONES.success.emoji} ${r.name} is up again after ${formatDuration(downtimeMs)}${degraded ? ' (degraded)' : ''}`,
     ),
     url: issue.url,

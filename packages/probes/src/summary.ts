@@ -1,4 +1,4 @@
-import { table, type Cell } from '@sre-toolkit/action';
+import { cell, oneLine, table, type Cell } from '@sre-toolkit/action';
 import { TONES } from '@sre-toolkit/discord';
 import type { ProbeResult, ProbeStatus } from './probe';
 
@@ -29,7 +29,9 @@ export function reportMarkdown(results: readonly ProbeResult[], links: ReportLin
       r.response_ms === null ? null : `${r.response_ms} ms`,
       r.attempts,
       r.cert_days_left,
-      issue ? { md: `${r.error ? `${cellText(r.error)} ` : ''}([#${issue.number}](${issue.url}))` } : r.error,
+      issue
+        ? { md: `${r.error ? `${cell(oneLine(r.error))} ` : ''}([#${issue.number}](${issue.url}))` }
+        : r.error && oneLine(r.error),
     ];
   });
   return [
@@ -40,11 +42,7 @@ export function reportMarkdown(results: readonly ProbeResult[], links: ReportLin
   ].join('\n');
 }
 
-function cellText(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
-}
-
-/** One line per target for the log. */
+/** One line per target for the log; `error` may quote the response, so the line is made one line again. */
 export function resultLine(r: ProbeResult): string {
   const parts = [
     `${STATUS_EMOJI[r.status]} ${r.name}: ${r.status}`,
@@ -53,5 +51,5 @@ export function resultLine(r: ProbeResult): string {
     `${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`,
     r.cert_days_left === null ? '' : `certificate ${r.cert_days_left} days left`,
   ].filter(Boolean);
-  return `${parts.join(', ')}${r.error ? ` — ${r.error}` : ''} (${r.url})`;
+  return oneLine(`${parts.join(', ')}${r.error ? ` — ${r.error}` : ''} (${r.url})`);
 }
