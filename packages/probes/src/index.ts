@@ -8,3 +8,4 @@ export * from './summary';
 export * from './targets';
 export * from './alerts';
 export * from './github-store';
+export * from './health-check';

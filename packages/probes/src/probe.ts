@@ -1,5 +1,12 @@
 import { oneLine } from '@sre-toolkit/action';
-import { checkJson, clip, checkStatus, checkText, healthJsonVerdict } from './expectations';
+import {
+  checkJson,
+  clip,
+  DEFAULT_EXPECT_STATUS,
+  checkStatus,
+  checkText,
+  healthJsonVerdict,
+} from './expectations';
 import type { Attempt, AttemptOutcome, PhaseTimings } from './http-attempt';
 import { targetSecrets } from './masking';
 import type { Target } from './targets';
@@ -82,6 +89,12 @@ export function judge(
     if (textProblem) return down(textProblem);
   }
   const reasons: string[] = [];
+  // A login page's 302 is not the service: under the default, a redirect answers but is not healthy.
+  if (target.expectStatus === DEFAULT_EXPECT_STATUS && outcome.status >= 300 && outcome.status < 400) {
+    reasons.push(
+      `answered ${outcome.status}, a redirect (not followed); probe the final URL, or set expect-status to accept it`,
+    );
+  }
   if (target.maxResponseMs !== undefined && outcome.timings.total > target.maxResponseMs) {
     reasons.push(`slower than ${target.maxResponseMs} ms: took ${outcome.timings.total} ms`);
   }
