@@ -20,6 +20,7 @@ describe('health-probe inputs', () => {
       concurrency: '10',
       'cert-expiry-days': '14',
       'webhook-url': '',
+      'discord-timeout': '30s',
       mention: '',
       issue: 'true',
       'issue-label': 'incident',

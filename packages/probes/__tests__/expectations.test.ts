@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  backtrackingRisk,
   checkJson,
   checkStatus,
   checkText,
   healthJsonVerdict,
+  MAX_REGEX_BODY,
   parseJsonExpectations,
   parseStatusExpectation,
   parseTextExpectation,
@@ -139,5 +141,46 @@ describe('expect-text', () => {
   it('rejects an invalid regular expression', () => {
     const r = parseTextExpectation('/(/');
     expect('error' in r && r.error).toMatch(/^is not a valid regular expression: /);
+  });
+});
+
+describe('expect-text regular expressions that could backtrack', () => {
+  it.each([
+    ['(a+)+$', 'a repeated group that holds a quantifier or an alternation'],
+    ['^(a|aa)*$', 'a repeated group that holds a quantifier or an alternation'],
+    ['^(\\w+\\s?)*$', 'a repeated group that holds a quantifier or an alternation'],
+    ['(.*a){10}', 'a repeated group that holds a quantifier or an alternation'],
+    ['((ab)*c)+', 'a repeated group that holds a quantifier or an alternation'],
+    ['(?:x(a?)b)+', 'a repeated group that holds a quantifier or an alternation'],
+    ['(a)\\1', 'a backreference'],
+    ['(?<x>a)\\k<x>', 'a backreference'],
+  ])('refuses /%s/: %s', (pattern, risk) => {
+    expect(backtrackingRisk(pattern)).toBe(risk);
+    const parsed = parseTextExpectation(`/${pattern}/`);
+    expect('error' in parsed && parsed.error).toBe(
+      `is a regular expression with ${risk}, which can take seconds to minutes on a hostile response; rewrite it without (e.g. /(ab)+/ -> /(?:ab)+/ is fine, /(a+)+/ is not), or use a plain substring`,
+    );
+  });
+
+  it.each([
+    '<title>Example',
+    '^ok$',
+    '(?:ab)+',
+    '(ab)+',
+    '[(+)]+',
+    '(a+)?',
+    '(?:UP|OK)$',
+    '\\(a+\\)+',
+    '"status":\\s*"UP"',
+  ])('accepts /%s/', (pattern) => {
+    expect(backtrackingRisk(pattern)).toBeUndefined();
+    expect('value' in parseTextExpectation(`/${pattern}/`)).toBe(true);
+  });
+
+  it('searches only the first 16 KB of a body with a regular expression, and all of it for a substring', () => {
+    const body = `${'x'.repeat(MAX_REGEX_BODY)}needle`;
+    expect(checkText(text('/needle/'), body)).toBe('expected the response to match /needle/, it does not');
+    expect(checkText(text('needle'), body)).toBeUndefined();
+    expect(checkText(text('/needle/'), body.slice(6))).toBeUndefined();
   });
 });

@@ -43,6 +43,23 @@ describe('judge', () => {
     });
   });
 
+  it('is degraded by a redirect under the default expect-status, and up when the author accepts 3xx', () => {
+    const v = judge(api, response(302, '<a href="/login">login</a>'), NOW);
+    expect(v).toMatchObject({
+      status: 'degraded',
+      http_status: 302,
+      error:
+        'answered 302, a redirect (not followed); probe the final URL, or set expect-status to accept it',
+    });
+    const accepts = target('- {url: "https://a.example.com/", expect-status: 200-399}');
+    expect(judge(accepts, response(302, ''), NOW)).toMatchObject({ status: 'up', error: null });
+    const strict = target('- {url: "https://a.example.com/", expect-status: 2xx}');
+    expect(judge(strict, response(301, ''), NOW)).toMatchObject({
+      status: 'down',
+      error: 'expected status 2xx, got 301',
+    });
+  });
+
   it('is degraded, not down, when slower than max-response-ms', () => {
     const v = judge(api, response(200, 'ok', { timings: { total: 812 } }), NOW);
     expect(v.status).toBe('degraded');

@@ -10,7 +10,7 @@ import {
   type OpenIncident,
 } from './incidents';
 import type { ProbeResult } from './probe';
-import { downEmbed, recoveryEmbed, type Embed } from './report';
+import { downEmbed, recoveryEmbed, type Embed } from './messages';
 
 /** Where incidents live: GitHub issues in production, a map in unit tests. */
 export interface IncidentStore {

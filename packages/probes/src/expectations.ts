@@ -1,3 +1,5 @@
+import { oneLine } from '@sre-toolkit/action';
+
 /**
  * What a response must look like to count as up: status codes, JSON values at dot paths, and text.
  * Pure: each check takes the response and returns why it failed, in words, or undefined.
@@ -62,10 +64,25 @@ export function checkStatus(expectation: StatusExpectation, status: number): str
   return `expected status ${expectation.text}, got ${status}`;
 }
 
+/**
+ * The status codes that count as up when a target sets none. Kept as one object so that `judge`
+ * can tell the default from an author's own `200-399`: under the default, a 3xx is degraded.
+ */
+export const DEFAULT_EXPECT_STATUS: StatusExpectation = { ranges: [{ from: 200, to: 399 }], text: '200-399' };
+
+/** Only this much of a body is searched with an author's regular expression (a substring search sees it all). */
+export const MAX_REGEX_BODY = 16 * 1024;
+
 /** `/pattern/flags` is a regular expression; anything else is a substring. */
 export function parseTextExpectation(text: string): { value: TextExpectation } | { error: string } {
   const m = /^\/(.+)\/([dgimsuvy]*)$/s.exec(text);
   if (!m) return { value: { kind: 'substring', text } };
+  const risk = backtrackingRisk(m[1] ?? '');
+  if (risk) {
+    return {
+      error: `is a regular expression with ${risk}, which can take seconds to minutes on a hostile response; rewrite it without (e.g. /(ab)+/ -> /(?:ab)+/ is fine, /(a+)+/ is not), or use a plain substring`,
+    };
+  }
   try {
     // g and y make test() stateful; a check must answer the same every time.
     return { value: { kind: 'regex', regex: new RegExp(m[1] ?? '', (m[2] ?? '').replace(/[gy]/g, '')) } };
@@ -80,9 +97,44 @@ export function checkText(expectation: TextExpectation, body: string): string | 
       ? undefined
       : `expected the response to contain ${JSON.stringify(clip(expectation.text))}, it does not`;
   }
-  return expectation.regex.test(body)
+  return expectation.regex.test(body.slice(0, MAX_REGEX_BODY))
     ? undefined
     : `expected the response to match ${String(expectation.regex)}, it does not`;
+}
+
+/**
+ * What makes a pattern backtrack super-linearly in V8's engine, found by reading its source: a
+ * backreference, or a quantified group that itself holds a quantifier or an alternation (`(a+)+`,
+ * `(a|aa)*`, `(\w+\s?)*`). Conservative: it may refuse a harmless pattern, never a slow one of these shapes.
+ */
+export function backtrackingRisk(pattern: string): string | undefined {
+  // Per open group: does it hold a quantifier or `|` (directly or in a group inside it)?
+  const open: boolean[] = [];
+  const mark = () => {
+    if (open.length) open[open.length - 1] = true;
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (/[1-9]/.test(next) || (next === 'k' && pattern[i + 2] === '<')) return 'a backreference';
+      i++;
+    } else if (c === '[') {
+      // A character class: quantifier characters inside it are literal.
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+    } else if (c === '(') {
+      open.push(false);
+      // `(?:`, `(?=`, `(?<name>`: the `?` is syntax, not a quantifier.
+      if (pattern[i + 1] === '?') i++;
+    } else if (c === ')') {
+      const risky = open.pop() ?? false;
+      if (risky && /^(?:[*+]|\{\d*,\d*\}|\{(?![01]\})\d+\})/.test(pattern.slice(i + 1))) {
+        return 'a repeated group that holds a quantifier or an alternation';
+      }
+      if (risky) mark();
+    } else if (c === '|' || c === '*' || c === '+' || c === '?' || c === '{') mark();
+  }
+  return undefined;
 }
 
 /** `expect-json` as written: a map of dot paths to a value or a list of accepted values. */
@@ -144,13 +196,18 @@ export function checkJson(expectations: readonly JsonExpectation[], doc: unknown
   return undefined;
 }
 
+/** A value from the response body: hostile text, so one line, no invisible characters, 80 at most. */
 function show(value: unknown): string {
   if (value === null) return 'null';
-  if (typeof value === 'object') return clip(JSON.stringify(value));
-  return clip(String(value));
+  if (typeof value === 'object') return clip(oneLine(JSON.stringify(value)));
+  return clip(oneLine(String(value)));
 }
 
-const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 77)}...` : text);
+/** Cuts by code point, so a surrogate pair is never split into garbage. */
+export function clip(text: string, max = 80): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 3).join('')}...` : text;
+}
 
 /**
  * `application/health+json` (draft-inadvisable-health-check) says its own verdict: `fail` is down,

@@ -9,6 +9,7 @@ import {
   type GitHubClientOptions,
   type IncidentIssue,
 } from '@sre-toolkit/github';
+import type { RunContext, Runtime } from '@sre-toolkit/action';
 import type { IncidentStore } from './alerts';
 import { incidentKey, readIncidentState, type IncidentState, type OpenIncident } from './incidents';
 
@@ -88,4 +89,28 @@ export function createIncidentStore(
   options: GitHubClientOptions & { readonly owner: string; readonly repo: string; readonly label: string },
 ): IncidentStore {
   return githubIncidentStore(createGitHubClient(options), options);
+}
+
+/**
+ * The store a run keeps its incidents in (`issue: true`): none, with a warning so that every down
+ * target alerts, when there is no token or repository to write issues to.
+ */
+export function incidentStoreFor(
+  rt: Runtime,
+  ctx: RunContext,
+  options: Omit<GitHubClientOptions, 'baseUrl' | 'log'> & { readonly label: string },
+): IncidentStore | undefined {
+  const { label, ...client } = options;
+  if (!client.token || !ctx.owner) {
+    rt.warning('issue is true but there is no github-token or repository; alerting on every down target.');
+    return undefined;
+  }
+  return createIncidentStore({
+    ...client,
+    baseUrl: ctx.apiUrl,
+    log: (m) => rt.info(m),
+    owner: ctx.owner,
+    repo: ctx.repo,
+    label,
+  });
 }

@@ -1,4 +1,4 @@
-import { formatDuration } from '@sre-toolkit/action';
+import { formatDuration, oneLine } from '@sre-toolkit/action';
 import type { ProbeResult } from './probe';
 
 /**
@@ -151,9 +151,9 @@ export function recoveryComment(
   ].join('\n');
 }
 
-/** Inline code that survives backticks in server-supplied text. */
+/** Inline code that survives backticks, line breaks and invisible characters in server-supplied text. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, 'ˋ').replace(/\s+/g, ' ')}\``;
+  return `\`${oneLine(text).replace(/`/g, 'ˋ').replace(/\s+/g, ' ')}\``;
 }
 
 /** `2026-11-28 05:24:07 UTC` */

@@ -2,7 +2,8 @@
  * Where a probe target hides secrets. The rules themselves (which URL parts and header values are
  * secret, and how a URL is shown) are @sre-toolkit/action's, shared by all four actions.
  */
-import { headerSecrets, maskUrl, MASK, urlSecrets } from '@sre-toolkit/action';
+import { headerSecrets, maskUrl, MASK, secret, urlSecrets, type SecretRule } from '@sre-toolkit/action';
+import { parseDocument } from 'yaml';
 
 export { MASK, maskUrl };
 
@@ -15,4 +16,73 @@ export function targetSecrets(target: {
   for (const [name, value] of Object.entries(target.headers))
     for (const s of headerSecrets(name, value)) out.add(s);
   return [...out];
+}
+
+/**
+ * The secrets of a targets text (the `targets` input, or the `config` file), found before it is
+ * parsed for real so that no error can print one: every URL, and every header value. Lenient on
+ * purpose: YAML with a syntax error still yields what it can, and header lines are read as text too.
+ */
+export const targetsTextSecrets: SecretRule = (text) => {
+  const out = new Set(secret.urls(text));
+  const add = (values: readonly string[]) => values.forEach((v) => out.add(v));
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    value = undefined;
+  }
+  const items: unknown[] = Array.isArray(value)
+    ? value
+    : value && typeof value === 'object' && Array.isArray((value as { targets?: unknown }).targets)
+      ? (value as { targets: unknown[] }).targets
+      : [];
+  for (const item of items) {
+    if (typeof item === 'string') add(urlSecrets(item));
+    if (!item || typeof item !== 'object') continue;
+    const { url, headers } = item as { url?: unknown; headers?: unknown };
+    if (typeof url === 'string') add(urlSecrets(url));
+    if (headers && typeof headers === 'object') {
+      for (const [k, v] of Object.entries(headers))
+        if (v !== null && typeof v !== 'object') add(headerSecrets(k, String(v)));
+    }
+  }
+  if (doc.errors.length) add(headerLineSecrets(text));
+  return [...out];
+};
+
+/** Header values read line by line, for YAML that does not parse: `headers:` blocks and `{ … }` maps. */
+function headerLineSecrets(text: string): string[] {
+  const out: string[] = [];
+  const entry = (name: string, raw: string) => {
+    const value = raw.trim().replace(/^(["'])(.*?)\1?$/, '$2');
+    const secrets = value ? headerSecrets(name, value) : [];
+    if (secrets.length) out.push(...secrets, raw.trim());
+  };
+  let blockIndent = -1;
+  for (const line of text.split(/\r?\n/)) {
+    const indent = /^\s*(?:-\s+)?/.exec(line)?.[0].length ?? 0;
+    const flow = /^\s*(?:-\s+)?headers\s*:\s*\{(.*?)\}?\s*$/.exec(line);
+    if (flow) {
+      for (const pair of (flow[1] ?? '').split(',')) {
+        const at = pair.indexOf(':');
+        if (at > 0) entry(pair.slice(0, at).trim(), pair.slice(at + 1));
+      }
+      blockIndent = -1;
+      continue;
+    }
+    if (/^\s*(?:-\s+)?headers\s*:\s*$/.test(line)) {
+      blockIndent = indent;
+      continue;
+    }
+    if (blockIndent < 0 || !line.trim()) continue;
+    if (indent <= blockIndent) {
+      blockIndent = -1;
+      continue;
+    }
+    const pair = /^\s*([^:\s][^:]*?)\s*:\s*(.*)$/.exec(line);
+    if (pair) entry(pair[1] ?? '', pair[2] ?? '');
+  }
+  return out;
 }

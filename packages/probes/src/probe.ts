@@ -1,5 +1,14 @@
-import { checkJson, checkStatus, checkText, healthJsonVerdict } from './expectations';
+import { oneLine } from '@sre-toolkit/action';
+import {
+  checkJson,
+  clip,
+  DEFAULT_EXPECT_STATUS,
+  checkStatus,
+  checkText,
+  healthJsonVerdict,
+} from './expectations';
 import type { Attempt, AttemptOutcome, PhaseTimings } from './http-attempt';
+import { targetSecrets } from './masking';
 import type { Target } from './targets';
 
 export type ProbeStatus = 'up' | 'degraded' | 'down';
@@ -62,7 +71,7 @@ export function judge(
     }
     if (target.expectJson.length) {
       if (!parsed) {
-        const type = outcome.contentType.split(';')[0]?.trim() || 'no content type';
+        const type = clip(oneLine(outcome.contentType.split(';')[0] ?? '').trim(), 60) || 'no content type';
         return down(
           `expected a JSON response, got ${outcome.body.trim() ? 'something else' : 'an empty body'} (${type})`,
         );
@@ -80,6 +89,12 @@ export function judge(
     if (textProblem) return down(textProblem);
   }
   const reasons: string[] = [];
+  // A login page's 302 is not the service: under the default, a redirect answers but is not healthy.
+  if (target.expectStatus === DEFAULT_EXPECT_STATUS && outcome.status >= 300 && outcome.status < 400) {
+    reasons.push(
+      `answered ${outcome.status}, a redirect (not followed); probe the final URL, or set expect-status to accept it`,
+    );
+  }
   if (target.maxResponseMs !== undefined && outcome.timings.total > target.maxResponseMs) {
     reasons.push(`slower than ${target.maxResponseMs} ms: took ${outcome.timings.total} ms`);
   }
@@ -113,6 +128,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export async function probeTarget(target: Target, options: ProbeOptions): Promise<ProbeResult> {
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? (() => new Date());
+  const secrets = targetSecrets(target).sort((a, b) => b.length - a.length);
   let attempts = 0;
   for (;;) {
     attempts++;
@@ -123,7 +139,8 @@ export async function probeTarget(target: Target, options: ProbeOptions): Promis
       ...(target.body !== undefined ? { body: target.body } : {}),
       timeoutMs: target.timeoutMs,
     });
-    const verdict = judge(target, outcome, now());
+    const judged = judge(target, outcome, now());
+    const verdict = { ...judged, error: judged.error === null ? null : shownError(judged.error, secrets) };
     // Slow is not broken: a degraded answer is an answer, and retrying it would only slow the run.
     if (verdict.status !== 'down' || attempts > target.retries) {
       return { name: target.name, url: target.displayUrl, attempts, ...verdict };
@@ -131,6 +148,20 @@ export async function probeTarget(target: Target, options: ProbeOptions): Promis
     options.onRetry?.(target, attempts, verdict.error ?? '');
     if (target.retryDelayMs > 0) await sleep(target.retryDelayMs);
   }
+}
+
+/** Longest `error` a result carries: it is shown in titles, cells and log lines. */
+const MAX_ERROR = 300;
+
+/**
+ * An error as every place may show it. It can quote the response (a JSON value, a content type),
+ * which the server controls: one line, no control or invisible characters, capped, and the target's
+ * own secrets masked even if the server echoes them back (Discord payloads are not redacted by the runner).
+ */
+function shownError(error: string, secrets: readonly string[]): string {
+  let text = oneLine(error).trim();
+  for (const s of secrets) text = text.split(s).join('***');
+  return clip(text, MAX_ERROR);
 }
 
 /**

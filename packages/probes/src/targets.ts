@@ -1,6 +1,7 @@
 import { parseDuration, type InputError } from '@sre-toolkit/action';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
 import {
+  DEFAULT_EXPECT_STATUS,
   parseJsonExpectations,
   parseStatusExpectation,
   parseTextExpectation,
@@ -8,7 +9,7 @@ import {
   type StatusExpectation,
   type TextExpectation,
 } from './expectations';
-import { maskUrl } from './masking';
+import { maskUrl, targetsTextSecrets } from './masking';
 
 /** Settings every target inherits unless it sets its own. */
 export interface TargetDefaults {
@@ -60,11 +61,14 @@ export type TargetsParse = { value: Target[] } | { errors: InputError[] };
 /**
  * Reads targets from the `targets` input (a YAML list, or one URL per line) and from the YAML
  * file named by `config` (a list, or a map with a `targets` list). Both may be used together.
+ * The config file's secrets go to `setSecret` as soon as it is read, before anything can print
+ * them (the `targets` input declares its own, see `targetsTextSecrets`).
  */
 export function parseTargets(
   sources: { readonly targets: string; readonly config: string },
   defaults: TargetDefaults,
   readFile: (path: string) => string,
+  setSecret: (value: string) => void = () => undefined,
 ): TargetsParse {
   const errors: InputError[] = [];
   const raw: { input: string; item: unknown; index: number }[] = [];
@@ -88,6 +92,7 @@ export function parseTargets(
       });
     }
     if (text !== undefined) {
+      for (const value of targetsTextSecrets(text)) setSecret(value);
       const items = readConfigText(text);
       if ('error' in items) errors.push({ input: 'config', message: items.error });
       else items.value.forEach((item, index) => raw.push({ input: 'config', item, index }));
@@ -122,30 +127,24 @@ function readTargetsText(text: string): { value: unknown[] } | { error: string }
     .filter((l) => l && !l.startsWith('#'));
   // Shorthand: one URL per line. YAML would read that as one long string.
   if (lines.length && lines.every((l) => /^https?:\/\/\S+$/i.test(l))) return { value: lines };
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (error) {
-    return { error: `is not valid YAML: ${firstLine((error as Error).message)}` };
+  const doc = readYaml(text);
+  if ('error' in doc) return { error: `is not valid YAML ${doc.error}` };
+  let list = doc.value;
+  if (list && typeof list === 'object' && !Array.isArray(list) && 'targets' in list) {
+    list = (list as { targets: unknown }).targets;
   }
-  if (doc && typeof doc === 'object' && !Array.isArray(doc) && 'targets' in doc) {
-    doc = (doc as { targets: unknown }).targets;
-  }
-  if (!Array.isArray(doc)) {
+  if (!Array.isArray(list)) {
     return {
       error: 'must be a YAML list of targets (`- name: api` / `  url: https://…`) or one URL per line',
     };
   }
-  return { value: doc };
+  return { value: list };
 }
 
 function readConfigText(text: string): { value: unknown[] } | { error: string } {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (error) {
-    return { error: `names a file that is not valid YAML: ${firstLine((error as Error).message)}` };
-  }
+  const parsed = readYaml(text);
+  if ('error' in parsed) return { error: `names a file that is not valid YAML ${parsed.error}` };
+  const doc = parsed.value;
   const list =
     doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as { targets?: unknown }).targets : doc;
   if (!Array.isArray(list)) {
@@ -168,14 +167,16 @@ function readTarget(item: unknown, defaults: TargetDefaults): { value: Target } 
   }
   if (typeof spec.url !== 'string' || !spec.url.trim()) return { error: 'needs a `url`' };
   const url = spec.url.trim();
+  // The url is never quoted in an error: whatever could not be parsed may hold a token.
   let parsedUrl: URL;
   try {
     parsedUrl = new URL(url);
   } catch {
-    return { error: `has a url that is not a URL: ${JSON.stringify(maskUrl(url))}` };
+    return { error: 'has a url that is not a valid URL (it is not repeated here: it may hold a secret)' };
   }
   if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
-    return { error: `has a ${parsedUrl.protocol}// url; only http:// and https:// can be probed` };
+    const scheme = /^[a-z][a-z0-9+.-]{0,10}:$/i.test(parsedUrl.protocol) ? `a ${parsedUrl.protocol}//` : 'an';
+    return { error: `has ${scheme} url; only http:// and https:// can be probed` };
   }
   const displayUrl = maskUrl(url);
   const name = spec.name === undefined ? defaultName(parsedUrl) : String(spec.name).trim();
@@ -211,7 +212,10 @@ function readTarget(item: unknown, defaults: TargetDefaults): { value: Target } 
     }
   }
 
-  const status = parseStatusExpectation(spec['expect-status'] ?? '200-399');
+  const status =
+    spec['expect-status'] === undefined || spec['expect-status'] === null
+      ? { value: DEFAULT_EXPECT_STATUS }
+      : parseStatusExpectation(spec['expect-status']);
   if ('error' in status) return fail(`expect-status ${status.error}`);
   const json = parseJsonExpectations(spec['expect-json']);
   if ('error' in json) return fail(`expect-json ${json.error}`);
@@ -283,4 +287,23 @@ function wholeOf(value: unknown, fallback: number, max: number): number | undefi
   return Number.isInteger(n) && n >= 0 && n <= max ? n : undefined;
 }
 
-const firstLine = (text: string) => (text.split('\n')[0] ?? '').trim();
+/**
+ * YAML, or where and what its first error is, without the source text: the yaml library quotes the
+ * offending line, which may be the header value or URL holding a secret.
+ */
+function readYaml(text: string): { value: unknown } | { error: string } {
+  const doc = parseDocument(text, { prettyErrors: true });
+  const first: YAMLError | undefined = doc.errors[0];
+  if (first) {
+    const at = first.linePos?.[0];
+    const where = at ? `line ${at.line}, column ${at.col}: ` : '';
+    return { error: `(${where}${first.code.toLowerCase().replace(/_/g, ' ')})` };
+  }
+  try {
+    return { value: doc.toJS({ maxAliasCount: 100 }) };
+  } catch (error) {
+    return {
+      error: `(${(error as Error).name === 'ReferenceError' ? 'unresolved alias' : 'too many aliases'})`,
+    };
+  }
+}
