@@ -6,7 +6,7 @@ import {
   type DiscordServer,
   type GitHubServer,
 } from '@sre-toolkit/testkit';
-import { envFor, scheduleEvent, SELF, seedRuns } from './fixtures';
+import { embedsOf, envFor, scheduleEvent, SELF, seedRuns } from './fixtures';
 
 let discord: DiscordServer;
 let gh: GitHubServer;
@@ -34,6 +34,8 @@ const scan = (inputs: Record<string, string> = {}, env: Record<string, string> =
 
 const errors = (run: Awaited<ReturnType<typeof scan>>) =>
   run.annotations.filter((a) => a.level === 'error').map((a) => a.message);
+const warnings = (run: Awaited<ReturnType<typeof scan>>) =>
+  run.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
 
 describe('repeated-failure-detector when GitHub says no', () => {
   it('fails with one clear error on a bad token (401), sending nothing', async () => {
@@ -48,17 +50,47 @@ describe('repeated-failure-detector when GitHub says no', () => {
     expect(run.masked).toContain('ghs_expired000000000');
   });
 
-  it('reports missing issues: write (403) once and sends no half-done alert', async () => {
+  it('reports missing issues: write (403) once, and still sends the alert with a warning', async () => {
     gh.setPermission('issues', 'read');
     const run = await scan();
     expect(run.exitCode).toBe(1);
     expect(errors(run)).toEqual([
       'The token may not do this while opening an issue (403 Resource not accessible by integration): grant the workflow `permissions: issues: write`.',
     ]);
-    expect(discord.received).toHaveLength(0);
+    expect(discord.received).toHaveLength(1);
+    expect(embedsOf(discord.received[0]!.body).map((e) => e.title)).toEqual([
+      '❌ frontend-ci failing on main: 4 failures in a row',
+    ]);
     expect(gh.issues()).toHaveLength(0);
-    expect(run.outputs.alerted).toBe('0');
+    expect(run.outputs.alerted).toBe('1');
+    expect(warnings(run)).toEqual([
+      'Sent "❌ frontend-ci failing on main: 4 failures in a row" but could not record its incident (its issue could not be opened): later scans will send it again until the detector can write issues.',
+    ]);
     expect(run.summary).toContain('⚠️ The token may not do this while opening an issue');
+    expect(run.summary).toContain(
+      '- ❌ frontend-ci failing on main: 4 failures in a row (sent; not recorded: its issue could not be opened, so later scans will send it again)',
+    );
+    expect(run.summary).not.toContain('Nothing: no streak reached the threshold');
+  });
+
+  it('sends the alert when POST /issues answers 403, and says in the summary what happened', async () => {
+    gh.fail({ kind: 'status', status: 403 }, { method: 'POST', path: /\/issues$/ });
+    const run = await scan();
+    expect(run.exitCode).toBe(1);
+    expect(errors(run)).toHaveLength(1);
+    expect(errors(run)[0]).toMatch(/^The token may not do this while opening an issue \(403\b/);
+    expect(discord.received).toHaveLength(1);
+    expect(embedsOf(discord.received[0]!.body)[0]?.title).toBe(
+      '❌ frontend-ci failing on main: 4 failures in a row',
+    );
+    expect(gh.issues()).toHaveLength(0);
+    expect(run.outputs.alerted).toBe('1');
+    expect(warnings(run)).toHaveLength(1);
+    expect(warnings(run)[0]).toContain('could not record its incident');
+    expect(run.summary).toContain('| frontend-ci | main | ❌❌❌❌✅ | ❌ 4 (new) |');
+    expect(run.summary).toContain('| alert, not recorded |');
+    expect(run.summary).toContain('(sent; not recorded: its issue could not be opened');
+    expect(run.summary).not.toContain('Nothing: no streak reached the threshold');
   });
 
   it('reports a token that cannot read issues (403 on the listing) before sending anything', async () => {

@@ -23,6 +23,7 @@ describe('the input schema', () => {
       'remind-every',
       'webhook-url',
       'mention',
+      'discord-timeout',
       'issue',
       'issue-label',
       'dry-run',

@@ -68,6 +68,7 @@ export const inputs = {
   'remind-every': input(optional(positive)),
   'webhook-url': input(webhookUrls(), '', { secret: secret.webhookUrls }),
   mention: input(rule(parseMentions)),
+  'discord-timeout': input(wait(), '30s'),
   issue: input(bool(), 'true'),
   'issue-label': input(shortText(50), 'repeated-failure'),
   'dry-run': input(bool(), 'false'),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { analyzeStreak, decideStreak, parseStreakState, streakState, type StreakState } from '../src/index';
+import { decideStreak, parseStreakState, streakState, type StreakState } from '../src/decide';
+import { analyzeStreak } from '../src/streaks';
 import { FAILING, runsOf } from './runs';
 
 const where = { workflow: 'CI', workflowId: 7, branch: 'main' };

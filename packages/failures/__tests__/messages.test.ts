@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildMessage } from '@sre-toolkit/discord';
-import { recoveryEmbed, streakAlertEmbed, streakIssueBody, type StreakState } from '../src/index';
+import type { StreakState } from '../src/decide';
+import { streakIssueBody } from '../src/issue-text';
+import { recoveryEmbed, streakAlertEmbed } from '../src/messages';
 import { run } from './runs';
 
 const state: StreakState = {

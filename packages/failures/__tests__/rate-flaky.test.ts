@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { failureRate, flakeCandidates, flakeOf, glyphs, rateFiring } from '../src/index';
+import { flakeCandidates, flakeOf } from '../src/flaky';
+import { failureRate, rateFiring } from '../src/rate';
+import { glyphs } from '../src/summary';
 import { FAILING, run, runsOf } from './runs';
 
 describe('failure rate', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createGitHubClient, type GitHubClient } from '@sre-toolkit/github';
 import { startGitHubServer, type Conclusion, type GitHubServer } from '@sre-toolkit/testkit';
-import { scan, type ScanConfig } from '../src/index';
+import { scan, type ScanConfig } from '../src/scan';
 import { FAILING } from './runs';
 
 let gh: GitHubServer;

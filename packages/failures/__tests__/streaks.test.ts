@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { analyzeStreak, enoughForStreak, fixOf, outcomeOf } from '../src/index';
+import { analyzeStreak, enoughForStreak, fixOf, outcomeOf } from '../src/streaks';
 import { FAILING, runsOf } from './runs';
 
 describe('outcomeOf', () => {

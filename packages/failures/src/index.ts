@@ -1,9 +1,6 @@
-export * from './decide';
-export * from './flaky';
-export * from './incidents';
-export * from './messages';
-export * from './rate';
-export * from './report';
-export * from './scan';
-export * from './streaks';
-export * from './notify';
+// What the repeated-failure-detector action uses; tests import the modules themselves.
+export { detectorContext } from './context';
+export { detect, type DetectorInputs } from './detector';
+export { sendNotifications } from './notify';
+export { EMPTY_OUTPUTS, reportDetection, setOutputs } from './outputs';
+export { CONCLUSIONS } from './streaks';

@@ -1,8 +1,15 @@
-import { formatDuration } from '@sre-toolkit/action';
-import { escapeMarkdown, firstLine, inlineCode, maskedLink, TONES } from '@sre-toolkit/discord';
+import { cleanText, formatDuration, oneLine } from '@sre-toolkit/action';
+import {
+  escapeMarkdown as escapeDiscord,
+  firstLine,
+  inlineCode as discordCode,
+  maskedLink as discordLink,
+  TONES,
+} from '@sre-toolkit/discord';
 import type { FailedStep, RunInfo } from '@sre-toolkit/github';
 import type { WebhookMessage } from '@sre-toolkit/discord';
 import type { StreakState } from './decide';
+import type { IncidentChange } from './plan';
 import type { RateState } from './rate';
 
 export type Embed = NonNullable<WebhookMessage['embeds']>[number];
@@ -28,7 +35,11 @@ const shortSha = (sha: string) => sha.slice(0, 7);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Title text is not markdown in Discord, but mentions in it must still never look real. */
-const plain = (text: string) => text.replace(/@(everyone|here)/gi, '@\u2060$1');
+const plain = (text: string) => oneLine(text).replace(/@(everyone|here)/gi, '@\u2060$1');
+// The shared escaping, after invisible characters (bidi overrides, zero-width) are taken out.
+const escapeMarkdown = (text: string) => escapeDiscord(cleanText(text));
+const inlineCode = (text: string) => discordCode(cleanText(text));
+const maskedLink = (label: string, url: string) => discordLink(cleanText(label), url);
 
 export function streakAlertEmbed(a: StreakAlert): Embed {
   const s = a.state;
@@ -136,4 +147,40 @@ export function rateEmbed(
     ],
     timestamp: now.toISOString(),
   };
+}
+
+export interface EmbedContext {
+  readonly repository: string;
+  readonly now: Date;
+  readonly rateRule: { readonly threshold: number; readonly lookback: string };
+}
+
+/** The embed a change sends (record changes send none). */
+export function incidentEmbed(
+  c: IncidentChange,
+  failedSteps: readonly FailedStep[],
+  issueUrl: string | undefined,
+  o: EmbedContext,
+): Embed {
+  const url = issueUrl ? { issueUrl } : {};
+  if (c.state.kind === 'rate')
+    return rateEmbed(c.state, c.change === 'open', o.rateRule, o.repository, issueUrl, o.now);
+  if (c.change === 'close') {
+    const fixedBy = 'fixedBy' in c ? c.fixedBy : undefined;
+    return recoveryEmbed({
+      state: c.state,
+      ...(fixedBy ? { fixedBy } : {}),
+      repository: o.repository,
+      ...url,
+      now: o.now,
+    });
+  }
+  return streakAlertEmbed({
+    state: c.state,
+    reminder: c.change === 'remind',
+    failedSteps,
+    repository: o.repository,
+    ...url,
+    now: o.now,
+  });
 }

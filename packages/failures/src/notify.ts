@@ -1,12 +1,11 @@
-import type { Runtime } from '@sre-toolkit/action';
+import { oneLine, type Runtime } from '@sre-toolkit/action';
 import {
   buildMessages,
-  postMessages,
+  sendMessages,
   type Mentions,
   type Transport,
   type Webhook,
 } from '@sre-toolkit/discord';
-import { describeGitHubError } from '@sre-toolkit/github';
 import type { Notification } from './incidents';
 
 export interface NotifyOptions {
@@ -15,12 +14,15 @@ export interface NotifyOptions {
   readonly dryRun: boolean;
   readonly failOnError: boolean;
   readonly userAgent: string;
+  /** The Discord delivery budget (the `discord-timeout` input). */
+  readonly timeoutMs: number;
   readonly transport?: Transport;
 }
 
 /**
  * Sends the scan's notifications and returns the ones that reached Discord. Alerts ping; recoveries
- * and cleared rates never do, so they travel in messages of their own.
+ * and cleared rates never do, so they travel in messages of their own. In a dry run, or without a
+ * webhook, every message's full payload goes to the log and the job summary instead.
  */
 export async function sendNotifications(
   rt: Runtime,
@@ -28,15 +30,7 @@ export async function sendNotifications(
   options: NotifyOptions,
 ): Promise<Set<Notification>> {
   const delivered = new Set<Notification>();
-  if (!notifications.length) return delivered;
-  if (options.dryRun) {
-    for (const n of notifications) rt.info(`Dry run: would send "${n.title}"`);
-    return delivered;
-  }
-  if (!options.webhooks.length) {
-    rt.info(`No webhook-url: ${notifications.length} notification(s) only in the job summary and issues.`);
-    return delivered;
-  }
+  if (options.dryRun) for (const n of notifications) rt.info(`Dry run: would send "${oneLine(n.title)}"`);
   const batches = [notifications.filter((n) => n.pings), notifications.filter((n) => !n.pings)].filter(
     (b) => b.length,
   );
@@ -45,11 +39,12 @@ export async function sendNotifications(
       batch.map((n) => n.embed),
       batch[0]?.pings ? { mentions: options.mention } : {},
     );
-    const outcome = await postMessages(rt, options.webhooks, messages, {
-      timeoutMs: 30_000,
+    const outcome = await sendMessages(rt, options.webhooks, messages, {
+      timeoutMs: options.timeoutMs,
       failOnError: options.failOnError,
       userAgent: options.userAgent,
       what: 'repeated-failure alert',
+      dryRun: options.dryRun,
       ...(options.transport ? { transport: options.transport } : {}),
     });
     // A notification counts as sent when the message carrying it reached a webhook.
@@ -63,17 +58,4 @@ export async function sendNotifications(
     });
   }
   return delivered;
-}
-
-/** Names what was being read when GitHub refused, and the permission that would fix a 403. */
-export function describeScanError(error: unknown, repository: string): string {
-  const url =
-    error && typeof error === 'object' && 'request' in error
-      ? String((error.request as { url?: string } | undefined)?.url ?? '')
-      : '';
-  if (/\/issues/.test(url))
-    return describeGitHubError(error, `listing issues of ${repository}`, 'issues: read');
-  if (/\/actions\//.test(url))
-    return describeGitHubError(error, `reading workflow runs of ${repository}`, 'actions: read');
-  return describeGitHubError(error, `reading ${repository}`, 'contents: read');
 }

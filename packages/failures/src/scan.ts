@@ -1,6 +1,5 @@
 import {
   getRunAttempt,
-  listCompletedRuns,
   listIncidentIssues,
   listWorkflows,
   type ApiWorkflow,
@@ -8,9 +7,11 @@ import {
   type IncidentIssue,
   type RunInfo,
 } from '@sre-toolkit/github';
+import type { TriggerRun } from './context';
 import { decideStreak, parseStreakState, type StreakEvent } from './decide';
 import { flakeCandidates, flakeOf, type Flake } from './flaky';
 import { failureRate, parseRateState, rateFiring, type RateStats, type RateState } from './rate';
+import { listOwnRuns } from './runs';
 import { analyzeStreak, enoughForStreak, type StreakAnalysis } from './streaks';
 
 /**
@@ -43,11 +44,6 @@ export interface ScanConfig {
   readonly self?: { readonly path?: string; readonly name?: string; readonly runId?: number };
   /** At most this many re-runs are checked for flakiness per scan (one request each). Default 3. */
   readonly maxFlakeChecks?: number;
-}
-
-export interface TriggerRun {
-  readonly run: RunInfo;
-  readonly workflowPath: string;
 }
 
 export interface WorkflowRef {
@@ -89,6 +85,8 @@ export interface ScanResult {
   readonly flakeChecksSkipped: number;
   /** An open issue carries the label already, so it exists. */
   readonly labelExists: boolean;
+  /** Runs left out because their code came from a fork (a pull request's `main` is not ours). */
+  readonly forkRuns: number;
 }
 
 /** Flaky re-runs checked per scan: with 20 workflows, 22 reads + 3 stays within 25. */
@@ -107,12 +105,6 @@ export function matchesWorkflow(w: { name: string; path: string }, wanted: strin
   return w.name === t || w.path === t || basename(w.path) === t;
 }
 
-/** The path part of GITHUB_WORKFLOW_REF (`owner/repo/.github/workflows/x.yml@refs/heads/main`). */
-export function workflowPathFromRef(ref: string | undefined): string | undefined {
-  const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(ref ?? '');
-  return m?.[1];
-}
-
 export async function scan(client: GitHubClient, config: ScanConfig): Promise<ScanResult> {
   const repo = { owner: config.owner, repo: config.repo };
   const warnings: string[] = [];
@@ -122,8 +114,7 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
   let workflows: WorkflowRef[];
   let all: ApiWorkflow[] | undefined;
   if (config.trigger) {
-    const t = config.trigger;
-    const ref = { id: t.run.workflowId, name: t.run.workflowName, path: t.workflowPath };
+    const ref = await triggerWorkflow(client, config, config.trigger);
     const selected = !config.workflows.length || config.workflows.some((w) => matchesWorkflow(ref, w));
     workflows = selected ? [ref] : [];
   } else {
@@ -182,6 +173,7 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
   }
 
   const targets: Target[] = [];
+  let forkRuns = 0;
   for (const workflow of workflows) {
     if (!branches.length) break;
     const groups: { branch?: string }[] =
@@ -192,7 +184,7 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
         const state = issue && parseStreakState(issue.state);
         return state?.first_failed_at;
       };
-      const listing = await listCompletedRuns(client, {
+      const listing = await listOwnRuns(client, {
         ...repo,
         workflowId: workflow.id,
         since,
@@ -204,6 +196,7 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
           return [...byBranch].every(([b, list]) => enoughForStreak(list, config.failing, knownFirst(b)));
         },
       });
+      forkRuns += listing.forkRuns;
       // The triggering run may not be listed yet (the listing lags the webhook): add it.
       const trig = config.trigger?.run;
       const listed =
@@ -216,38 +209,71 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
       }
     }
   }
-  // Flaky re-runs: one request each to read the attempt before, so the newest few across all
-  // workflows are checked (the budget), in workflow_run mode only the triggering run.
-  let flakeChecksSkipped = 0;
-  if (config.flaky) {
-    const candidates = targets
-      .flatMap((t) =>
-        (config.trigger ? flakeCandidates([config.trigger.run]) : flakeCandidates(t.runs)).map((run) => ({
-          t,
-          run,
-        })),
-      )
-      .sort((a, b) => b.run.createdAt.localeCompare(a.run.createdAt));
-    const limit = config.maxFlakeChecks ?? DEFAULT_FLAKE_CHECKS;
-    flakeChecksSkipped = Math.max(0, candidates.length - limit);
-    for (const { t, run } of candidates.slice(0, limit)) {
-      const previous = await getRunAttempt(client, repo, run.id, run.runAttempt - 1);
-      const flake = flakeOf(
-        { ...run, workflowName: run.workflowName || t.workflow.name },
-        previous,
-        config.failing,
-      );
-      if (flake) t.flakes.push(flake);
-    }
-  }
+  const flakeChecksSkipped = config.flaky ? await checkFlakes(client, config, targets) : 0;
   return {
     targets,
     warnings,
     flakeChecksSkipped,
     labelExists: issues.size > 0,
+    forkRuns,
     ...(windowStart ? { windowStart } : {}),
     ...(defaultBranch ? { defaultBranch } : {}),
   };
+}
+
+/**
+ * Flaky re-runs: one request each to read the attempt before, so the newest few across all
+ * workflows are checked (the budget), in workflow_run mode only the triggering run. Returns how
+ * many were left unchecked.
+ */
+async function checkFlakes(
+  client: GitHubClient,
+  config: ScanConfig,
+  targets: readonly Target[],
+): Promise<number> {
+  const candidates = targets
+    .flatMap((t) =>
+      (config.trigger ? flakeCandidates([config.trigger.run]) : flakeCandidates(t.runs)).map((run) => ({
+        t,
+        run,
+      })),
+    )
+    .sort((a, b) => b.run.createdAt.localeCompare(a.run.createdAt));
+  const limit = config.maxFlakeChecks ?? DEFAULT_FLAKE_CHECKS;
+  const repo = { owner: config.owner, repo: config.repo };
+  for (const { t, run } of candidates.slice(0, limit)) {
+    const previous = await getRunAttempt(client, repo, run.id, run.runAttempt - 1);
+    const flake = flakeOf(
+      { ...run, workflowName: run.workflowName || t.workflow.name },
+      previous,
+      config.failing,
+    );
+    if (flake) t.flakes.push(flake);
+  }
+  return Math.max(0, candidates.length - limit);
+}
+
+/**
+ * The triggering run's workflow. A payload without its name or path (they are optional) costs one
+ * request to ask GitHub; if that fails too, the workflow is named by its id.
+ */
+async function triggerWorkflow(
+  client: GitHubClient,
+  config: ScanConfig,
+  t: TriggerRun,
+): Promise<WorkflowRef> {
+  const ref = { id: t.run.workflowId, name: t.run.workflowName, path: t.workflowPath };
+  if (ref.name && ref.path) return ref;
+  try {
+    const { data } = await client.rest.actions.getWorkflow({
+      owner: config.owner,
+      repo: config.repo,
+      workflow_id: ref.id,
+    });
+    return { id: ref.id, name: ref.name || data.name, path: ref.path || data.path };
+  } catch {
+    return { id: ref.id, name: ref.name || `workflow ${ref.id}`, path: ref.path };
+  }
 }
 
 function withRun(runs: readonly RunInfo[], run: RunInfo): RunInfo[] {

@@ -1,65 +1,11 @@
-import { cell, link, table, type Cell } from '@sre-toolkit/action';
+import { cell, link, oneLine, table, type Cell } from '@sre-toolkit/action';
 import type { RunInfo } from '@sre-toolkit/github';
-import type { StreakState } from './decide';
-import type { Flake } from './flaky';
 import type { Notification } from './incidents';
+import { flakeOutputs } from './outputs';
 import type { ScanResult, Target } from './scan';
 import { outcomeOf } from './streaks';
 
-/** One entry of the `streaks` output. */
-export interface StreakOutput {
-  readonly workflow: string;
-  readonly workflow_id: number;
-  readonly branch: string;
-  readonly count: number;
-  readonly first_failed_at: string;
-  readonly first_run_url: string;
-  readonly first_sha: string;
-  readonly last_run_url: string;
-  readonly state: 'new' | 'ongoing' | 'recovered';
-  readonly issue_url?: string;
-  readonly fixed_by_url?: string;
-  readonly fixed_by_sha?: string;
-}
-
-const stateOf = (kind: string): StreakOutput['state'] =>
-  kind === 'new' ? 'new' : kind === 'recovered' ? 'recovered' : 'ongoing';
-
-/** Streaks at or above the threshold, and those that recovered in this look. */
-export function streakOutputs(scan: ScanResult, notifications: readonly Notification[]): StreakOutput[] {
-  const out: StreakOutput[] = [];
-  for (const t of scan.targets) {
-    for (const e of t.events) {
-      const s: StreakState = e.state;
-      const sent = notifications.find(
-        (n) => n.target === t && (e.kind === 'recovered' ? n.kind === 'recovery' : n.kind !== 'recovery'),
-      );
-      const issueUrl = sent?.issueUrl ?? t.streakIssue?.url;
-      out.push({
-        workflow: s.workflow,
-        workflow_id: s.workflow_id,
-        branch: s.branch,
-        count: s.count,
-        first_failed_at: s.first_failed_at,
-        first_run_url: s.first_run_url,
-        first_sha: s.first_sha,
-        last_run_url: s.last_run_url,
-        state: stateOf(e.kind),
-        ...(issueUrl ? { issue_url: issueUrl } : {}),
-        ...(e.kind === 'recovered' && e.fixedBy
-          ? { fixed_by_url: e.fixedBy.url, fixed_by_sha: e.fixedBy.headSha }
-          : {}),
-      });
-    }
-  }
-  return out;
-}
-
-export function flakeOutputs(scan: ScanResult): Flake[] {
-  return scan.targets.flatMap((t) =>
-    t.flakes.map((f) => ({ ...f, workflow: f.workflow || t.workflow.name })),
-  );
-}
+// The job summary (and `report` output). Outside text passes `oneLine`, then `cell()`.
 
 const GLYPHS = { success: '✅', failure: '❌', neutral: '⚪' } as const;
 
@@ -69,7 +15,7 @@ export function glyphs(runs: readonly RunInfo[], failing: ReadonlySet<string>, m
   return shown.join('') + (runs.length > max ? '…' : '');
 }
 
-export interface ReportContext {
+export interface SummaryContext {
   readonly repository: string;
   readonly mode: string;
   readonly threshold: number;
@@ -103,10 +49,10 @@ function rateCell(t: Target): Cell {
 }
 
 /** The job summary (and `report` output): a row per workflow and branch, then what was sent. */
-export function reportMarkdown(
+export function summaryMarkdown(
   scan: ScanResult,
   notifications: readonly Notification[],
-  ctx: ReportContext,
+  ctx: SummaryContext,
 ): string {
   const lines: string[] = [];
   lines.push(`### Repeated failures in ${cell(ctx.repository)}`);
@@ -123,13 +69,13 @@ export function reportMarkdown(
         ? sent
             .map(
               (n) =>
-                `${n.kind}${ctx.delivered.has(n) ? '' : ctx.dryRun ? ' (dry run)' : ' (not delivered)'}${n.issueAction ? `, ${n.issueAction}` : ''}`,
+                `${n.kind}${ctx.delivered.has(n) ? '' : ctx.dryRun ? ' (dry run)' : ' (not delivered)'}${n.issueAction ? `, ${n.issueAction}` : ''}${n.unrecorded ? ', not recorded' : ''}`,
             )
             .join('; ')
         : null;
       return [
-        link(t.workflow.name, undefined),
-        t.branch,
+        oneLine(t.workflow.name),
+        oneLine(t.branch),
         glyphs(t.runs, ctx.failing) || 'no runs in window',
         streakCell(t, ctx.threshold),
         ...(anyRate ? [rateCell(t)] : []),
@@ -167,11 +113,11 @@ export function reportMarkdown(
       table(
         ['workflow', 'branch', 'run', 'failed attempt', 'commit'],
         flakes.map((f) => [
-          f.workflow,
-          f.branch,
+          oneLine(f.workflow),
+          oneLine(f.branch ?? ''),
           link(`run ${f.run_id} (attempt ${f.attempt})`, f.run_url),
           `${f.failed_attempt}: ${f.failed_conclusion}`,
-          `${f.head_sha.slice(0, 7)} ${f.title}`,
+          `${f.head_sha.slice(0, 7)} ${oneLine(f.title)}`,
         ]),
       ),
     );
@@ -180,14 +126,27 @@ export function reportMarkdown(
   lines.push('#### Sent');
   lines.push('');
   if (!notifications.length)
-    lines.push('Nothing: no streak reached the threshold, grew past a reminder or recovered.');
+    lines.push(
+      ctx.errors.length
+        ? 'Nothing sent.'
+        : 'Nothing: no streak reached the threshold, grew past a reminder or recovered.',
+    );
   for (const n of notifications) {
     const status = ctx.delivered.has(n) ? 'sent' : ctx.dryRun ? 'dry run, not sent' : 'not delivered';
-    lines.push(`- ${cell(n.title)} (${status}${n.issueAction ? `; issue ${n.issueAction}` : ''})`);
+    const issue = n.unrecorded
+      ? `; not recorded: ${n.unrecorded}, so later scans will send it again`
+      : n.issueAction
+        ? `; issue ${n.issueAction}`
+        : '';
+    lines.push(`- ${cell(oneLine(n.title))} (${status}${issue})`);
   }
   for (const u of ctx.updates) lines.push(`- issue ${cell(u)} (updated silently)`);
-  for (const e of ctx.errors) lines.push(`- ⚠️ ${cell(e)}`);
-  for (const w of scan.warnings) lines.push(`- ⚠️ ${cell(w)}`);
+  for (const e of ctx.errors) lines.push(`- ⚠️ ${cell(oneLine(e))}`);
+  for (const w of scan.warnings) lines.push(`- ⚠️ ${cell(oneLine(w))}`);
+  if (scan.forkRuns)
+    lines.push(
+      `- ${scan.forkRuns} run(s) from forks left out: a fork's branch is not this repository's, so they never open or close an incident.`,
+    );
   if (scan.flakeChecksSkipped)
     lines.push(`- ${scan.flakeChecksSkipped} re-run(s) not checked for flakiness (per-scan limit).`);
   return lines.join('\n') + '\n';

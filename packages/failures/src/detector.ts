@@ -1,0 +1,125 @@
+import { formatDuration, oneLine, type Runtime } from '@sre-toolkit/action';
+import { describeGitHubError, type GitHubClient } from '@sre-toolkit/github';
+import type { DetectorContext } from './context';
+import { incidentWriter } from './incident-writer';
+import { applyScan, type ApplyResult } from './incidents';
+import { scan, type ScanResult } from './scan';
+
+/**
+ * One detection, end to end on the GitHub side: scan (read), then plan and write incidents. What
+ * to send and how to report it is the caller's (main.ts: deliver, then summary and outputs).
+ */
+
+/** The action's parsed inputs this needs (the names are the action's interface). */
+export interface DetectorInputs {
+  readonly workflows: readonly string[];
+  readonly branches: readonly string[];
+  readonly threshold: number;
+  readonly 'failure-conclusions': readonly string[];
+  readonly lookback: number;
+  readonly flaky: boolean;
+  readonly 'failure-rate'?: number | undefined;
+  readonly 'min-runs': number;
+  readonly 'remind-every'?: number | undefined;
+  readonly issue: boolean;
+  readonly 'issue-label': string;
+  readonly 'dry-run': boolean;
+}
+
+export interface Detection extends ApplyResult {
+  readonly scan: ScanResult;
+  /** GitHub API requests made. */
+  readonly requests: () => number;
+  /** 'Scan' or 'workflow_run of <name>', for the summary. */
+  readonly mode: string;
+}
+
+export async function detect(
+  rt: Runtime,
+  client: GitHubClient,
+  where: DetectorContext,
+  i: DetectorInputs,
+): Promise<Detection | { readonly error: string }> {
+  let requests = 0;
+  client.hook.before('request', () => {
+    requests++;
+  });
+  const now = rt.now();
+  const failing = new Set<string>(i['failure-conclusions']);
+  const rate = i['failure-rate'];
+  const { owner, repo, trigger } = where;
+  let result: ScanResult;
+  try {
+    result = await scan(client, {
+      owner,
+      repo,
+      workflows: i.workflows,
+      branches: i.branches,
+      threshold: i.threshold,
+      failing,
+      lookbackMs: i.lookback,
+      flaky: i.flaky,
+      ...(rate !== undefined ? { failureRate: rate } : {}),
+      minRuns: i['min-runs'],
+      ...(i['remind-every'] !== undefined ? { remindEvery: i['remind-every'] } : {}),
+      issue: i.issue,
+      issueLabel: i['issue-label'],
+      now,
+      ...(where.defaultBranch ? { defaultBranch: where.defaultBranch } : {}),
+      ...(trigger ? { trigger } : {}),
+      ...(where.self ? { self: where.self } : {}),
+    });
+  } catch (error) {
+    return { error: describeScanError(error, where.repository) };
+  }
+  for (const w of result.warnings) rt.warning(oneLine(w), 'Unknown workflow');
+  if (!result.targets.length && i.workflows.length && result.warnings.length === i.workflows.length)
+    return { error: 'None of the workflows named in the workflows input exists (see the warnings above).' };
+  if (trigger && !result.targets.length) {
+    rt.info(
+      oneLine(
+        `Nothing to do: ${trigger.run.workflowName || `workflow ${trigger.run.workflowId}`} on ${trigger.run.branch ?? 'no branch'} is not among the selected workflows and branches.`,
+      ),
+    );
+  }
+  const writes = i.issue && !i['dry-run'];
+  const applied = await applyScan(client, result, {
+    owner,
+    repo,
+    ...(writes
+      ? {
+          writer: incidentWriter(client, {
+            owner,
+            repo,
+            label: i['issue-label'],
+            labelExists: result.labelExists,
+          }),
+        }
+      : {}),
+    failing,
+    ...(rate !== undefined ? { rateThreshold: rate } : {}),
+    lookbackText: formatDuration(i.lookback),
+    serverUrl: where.serverUrl,
+    now,
+    log: (m) => rt.info(m),
+  });
+  return {
+    ...applied,
+    scan: result,
+    requests: () => requests,
+    mode: trigger ? `workflow_run of ${oneLine(trigger.run.workflowName)}` : 'Scan',
+  };
+}
+
+/** Names what was being read when GitHub refused, and the permission that would fix a 403. */
+export function describeScanError(error: unknown, repository: string): string {
+  const url =
+    error && typeof error === 'object' && 'request' in error
+      ? String((error.request as { url?: string } | undefined)?.url ?? '')
+      : '';
+  if (/\/issues/.test(url))
+    return describeGitHubError(error, `listing issues of ${repository}`, 'issues: read');
+  if (/\/actions\//.test(url))
+    return describeGitHubError(error, `reading workflow runs of ${repository}`, 'actions: read');
+  return describeGitHubError(error, `reading ${repository}`, 'contents: read');
+}
