@@ -206,6 +206,13 @@ export interface Crash {
 
 export type Normalized = { crash: Crash } | { rejected: string };
 
+/** Messages are cut here before any pattern sees them: nothing longer helps a human or a group. */
+export const MAX_MESSAGE = 8192;
+/** Exception types are names; anything longer is cut. */
+export const MAX_TYPE = 256;
+
+const cap = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 interface ParsedTrace {
   readonly text: string;
   readonly frames: readonly Frame[];
@@ -303,8 +310,8 @@ function describeIssue(error: z.ZodError): string {
 function fromApp(r: CrashReport, traces: TraceCache): Crash {
   const trace = traces.get(r.stackTrace);
   const crash: Crash = {
-    type: r.type,
-    message: r.message,
+    type: cap(r.type, MAX_TYPE),
+    message: cap(r.message, MAX_MESSAGE),
     frames: trace.frames,
     sharedFrames: true,
     obfuscated: trace.obfuscated,
@@ -342,8 +349,8 @@ function fromSentry(e: SentryEvent, appPackages: readonly string[]): Crash {
   const [version, build] = parseRelease(e.release, e.dist, e.contexts?.app);
   const userId = e.user?.id;
   const crash: Crash = {
-    type: last.type ?? 'Error',
-    message: last.value ?? '',
+    type: cap(last.type ?? 'Error', MAX_TYPE),
+    message: cap(last.value ?? '', MAX_MESSAGE),
     frames,
     sharedFrames: false,
     // Obfuscated Dart events carry instruction addresses and no function names.
