@@ -66,3 +66,50 @@ describe('crash-digest bundle on hostile reports', () => {
     expect(discord.rejected).toEqual([]);
   });
 });
+
+describe('crash-digest bundle on hostile fields', () => {
+  it('lets no masked link or personal data from appVersion, platform or type reach Discord, outputs or summary', async () => {
+    const phishing = '99.[Urgent: re-login](https://evil.example/login)';
+    const email = 'jane.doe@example.com';
+    const phone = '+49 30 1234567';
+    const lines = [
+      report({ appVersion: phishing }),
+      report({ platform: `android [Urgent](https://evil.example/p) ${email}` }),
+      report({ buildNumber: `88 ${phone}` }),
+      report({ type: `[Urgent: re-login](https://evil.example/t) ${email} ${phone}` }),
+      report({
+        type: 'ValidError',
+        appVersion: '1.4.2+57',
+        buildNumber: 57,
+        message: `[re-login](https://evil.example/m) ${email} ${phone}`,
+      }),
+    ];
+    writeFileSync(join(dir, 'phishing.ndjson'), lines.join('\n'));
+    const run = await runAction('crash-digest', {
+      inputs: {
+        source: 'phishing.ndjson',
+        'app-package': 'nothing_in_app',
+        'webhook-url': discord.webhookUrl(HOOK.id, HOOK.token),
+        'alerts-webhook-url': discord.webhookUrl(ALERTS.id, ALERTS.token),
+        mention: 'role:123456789012345678',
+      },
+      env: { GITHUB_WORKSPACE: dir },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ total: '1', groups: '1', critical: '1' });
+    const payloads = JSON.stringify(discord.received.map((m) => m.body));
+    expect(discord.received.map((m) => m.webhookId)).toEqual([HOOK.id, ALERTS.id]);
+    const everything = [payloads, run.summary, JSON.stringify(run.outputs), run.log].join('\n');
+    expect(everything).not.toContain('](https://evil');
+    expect(everything).not.toContain(email);
+    expect(everything).not.toContain(phone);
+    expect(run.summary).toContain(
+      '| crash report: appVersion: must be a version like 1.4.2 or 1.4.2+57 | 1 |',
+    );
+    expect(run.summary).toContain(
+      '| crash report: platform: must be one of android, ios, macos, windows, linux, fuchsia, web | 1 |',
+    );
+    expect(run.summary).toContain('| crash report: buildNumber: must be a build number like 88 | 1 |');
+    expect(run.summary).toContain('| crash report: type: must be a Dart type name like StateError | 1 |');
+  });
+});
