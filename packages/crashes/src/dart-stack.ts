@@ -27,10 +27,17 @@ export interface DartTrace {
   readonly asyncGaps: number;
   /** `...` lines: frames Flutter folded away. */
   readonly folded: number;
+  /** Lines not parsed (longer than MAX_FRAME_LINE, or after MAX_FRAMES frames); absent when none. */
+  readonly skipped?: number;
 }
 
-// member, URI, optional :line:col (REFERENCE §4).
-const VM_FRAME = /^#\d+\s+(\S.*) \((.+?)((?::\d+){0,2})\)$/;
+/** Longer lines are counted, not parsed: no frame is that long, and every line costs a pattern. */
+export const MAX_FRAME_LINE = 2048;
+/**
+ * Frames after these are counted, not parsed; grouping looks at the top few anyway. Recursion
+ * (a frame repeating the one before) does not count, so a deep recursion still reaches its caller.
+ */
+export const MAX_FRAMES = 200;
 const OBFUSCATED_FRAME = /^#\d+\s+abs\s+[0-9a-fA-F]+/;
 const OBFUSCATED_HEADER = /^\*\*\* \*\*\* \*\*\*/;
 const ASYNC_GAP = /^(?:#\d+\s+)?<asynchronous suspension>$|^={5,} asynchronous gap ={5,}$/;
@@ -42,9 +49,20 @@ export function parseDartStackTrace(text: string): DartTrace {
   let obfuscated = false;
   let asyncGaps = 0;
   let folded = 0;
+  let skipped = 0;
+  let distinct = 0;
   let gap = false;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const from = start;
+    start = end + 1;
+    if (distinct >= MAX_FRAMES || end - from > MAX_FRAME_LINE) {
+      if (text.slice(from, end).trim()) skipped++;
+      continue;
+    }
+    const line = text.slice(from, end).trim();
     if (!line) continue;
     if (ASYNC_GAP.test(line)) {
       asyncGaps++;
@@ -59,23 +77,60 @@ export function parseDartStackTrace(text: string): DartTrace {
       obfuscated = true;
       continue;
     }
-    let m = VM_FRAME.exec(line);
-    if (m) {
-      const [, member = '', uri = '', position = ''] = m;
+    const vm = vmFrame(line);
+    if (vm) {
+      const [member, uri, position] = vm;
       const [, lineNo, col] = position.split(':');
+      const last = frames[frames.length - 1];
+      if (last?.member !== member || last.uri !== uri) distinct++;
       frames.push(frame(member, uri, lineNo, col, gap));
       gap = false;
       continue;
     }
-    m = TERSE_FRAME.exec(line);
+    const m = TERSE_FRAME.exec(line);
     if (m) {
       const [, uri = '', lineNo, col, member = ''] = m;
+      const last = frames[frames.length - 1];
+      if (last?.member !== member || last.uri !== uri) distinct++;
       frames.push(frame(member, uri, lineNo, col, gap));
       gap = false;
     }
     // Anything else (Flutter's prose around a trace, `pid: …` lines) carries no frame.
   }
-  return { frames, obfuscated, asyncGaps, folded };
+  return { frames, obfuscated, asyncGaps, folded, ...(skipped ? { skipped } : {}) };
+}
+
+const LINE_BREAK = /[\r\u2028\u2029]/;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isSpace = (c: string) => /\s/.test(c);
+
+/**
+ * `#0      Foo._bar (package:my_app/src/foo.dart:42:21)` → member, URI, `:line:col`: what
+ * `^#\d+\s+(\S.*) \((.+?)((?::\d+){0,2})\)$` (REFERENCE §4) matches, as a scan. The pattern
+ * backtracks cubically on a line of many ` (`; this reads the line once.
+ */
+export function vmFrame(line: string): [member: string, uri: string, position: string] | undefined {
+  if (line.charCodeAt(0) !== 35 /* # */ || !line.endsWith(')')) return undefined;
+  let i = 1;
+  while (isDigit(line.charCodeAt(i))) i++;
+  if (i === 1 || !isSpace(line.charAt(i))) return undefined;
+  while (i < line.length && isSpace(line.charAt(i))) i++;
+  const close = line.length - 1;
+  // The member runs to the last ` (` that leaves at least one character of URI.
+  const open = line.lastIndexOf(' (', close - 3);
+  if (open < i + 1) return undefined;
+  const member = line.slice(i, open);
+  const inner = line.slice(open + 2, close);
+  if (LINE_BREAK.test(member) || LINE_BREAK.test(inner)) return undefined;
+  // Up to two trailing `:digits`, as long as the URI keeps one character.
+  let cut = inner.length;
+  for (let k = 0; k < 2; k++) {
+    let j = cut;
+    while (j > 0 && isDigit(inner.charCodeAt(j - 1))) j--;
+    if (j === cut || j < 2 || inner.charCodeAt(j - 1) !== 58 /* : */) break;
+    cut = j - 1;
+  }
+  return [member, inner.slice(0, cut), inner.slice(cut)];
 }
 
 function frame(
@@ -123,7 +178,9 @@ export function packageOf(uri: string): string {
 }
 
 export function basename(path: string): string {
-  const clean = path.replace(/[?#].*$/, '');
+  // A scan, not `/[?#].*$/`: that pattern retried from every `#` of a long line.
+  const query = path.search(/[?#]/);
+  const clean = query === -1 ? path : path.slice(0, query);
   return clean.slice(Math.max(clean.lastIndexOf('/'), clean.lastIndexOf('\\')) + 1);
 }
 

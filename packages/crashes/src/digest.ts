@@ -1,4 +1,4 @@
-import { formatDuration, table } from '@sre-toolkit/action';
+import { cell, cleanText, formatDuration, table, type Cell } from '@sre-toolkit/action';
 import {
   buildMessages,
   escapeMarkdown,
@@ -18,8 +18,12 @@ export interface Digest extends Grouping {
   readonly fingerprint_version: string;
 }
 
+/**
+ * Report text is hostile: every free text shown anywhere loses its invisible characters first, and
+ * is scrubbed unless scrub is off. Versions and platforms were validated on the way in.
+ */
 export function toDigest(grouping: Grouping, scrubText: boolean): Digest {
-  const clean = scrubText ? scrub : (t: string) => t;
+  const clean = scrubText ? (t: string) => scrub(cleanText(t)) : cleanText;
   return {
     fingerprint_version: FINGERPRINT_VERSION,
     window: grouping.window,
@@ -28,7 +32,10 @@ export function toDigest(grouping: Grouping, scrubText: boolean): Digest {
     groups: grouping.groups.map((g) => ({
       ...g,
       title: clean(g.title),
+      type: clean(g.type),
       culprit: clean(g.culprit),
+      versions: g.versions.map(clean),
+      platforms: g.platforms.map(clean),
       sample: g.sample.map(clean),
     })),
   };
@@ -105,8 +112,8 @@ function groupLine(g: CrashGroup): string {
     `**${n(g.count)}** events ${trend}`,
     `**${n(g.users)}** users`,
     ...(g.fatal ? [`${n(g.fatal)} fatal`] : []),
-    `v${g.versions.slice(0, 3).join(', ')}${g.versions.length > 3 ? ', …' : ''}`,
-    g.platforms.join(', '),
+    escapeMarkdown(`v${g.versions.slice(0, 3).join(', ')}${g.versions.length > 3 ? ', …' : ''}`),
+    escapeMarkdown(g.platforms.join(', ')),
     ...g.critical.map((c) => FLAG_WORDS[c] ?? c),
   ];
   const culprit = g.culprit ? `\n${inlineCode(g.culprit)}` : '';
@@ -182,6 +189,11 @@ export function alertMessages(d: Digest, ctx: DigestContext, mentions: Mentions)
   return buildMessages(embeds, { mentions });
 }
 
+/** A table cell of report text: `cell()` escaping, and no link syntax (`[…](…)`) either. */
+function text(value: string): Cell {
+  return { md: cell(value).replace(/[[\]()]/g, '\\$&') };
+}
+
 /** The job summary and the `report` output: the digest as tables. */
 export function digestMarkdown(d: Digest, ctx: DigestContext): string {
   const { title } = headline(d, ctx);
@@ -218,15 +230,15 @@ export function digestMarkdown(d: Digest, ctx: DigestContext): string {
         ],
         top.map((g, i) => [
           i + 1,
-          g.title,
+          text(g.title),
           n(g.count),
           n(g.users),
           n(g.fatal),
           ARROWS[g.trend],
-          g.versions.join(', '),
-          g.platforms.join(', '),
+          text(g.versions.join(', ')),
+          text(g.platforms.join(', ')),
           flagsOf(g).join(', '),
-          g.culprit,
+          text(g.culprit),
           { md: `\`${g.fingerprint}\`` },
         ]),
       ),
@@ -242,10 +254,10 @@ export function digestMarkdown(d: Digest, ctx: DigestContext): string {
         ['why', 'group', 'events', 'users', 'versions', 'fingerprint'],
         critical.map((g) => [
           g.critical.join(', '),
-          g.title,
+          text(g.title),
           n(g.count),
           n(g.users),
-          g.versions.join(', '),
+          text(g.versions.join(', ')),
           { md: `\`${g.fingerprint}\`` },
         ]),
       ),
@@ -262,12 +274,12 @@ export function digestMarkdown(d: Digest, ctx: DigestContext): string {
         newGroups
           .slice(0, 50)
           .map((g) => [
-            g.title,
+            text(g.title),
             n(g.count),
             n(g.users),
             n(g.fatal),
             g.first_seen,
-            g.sample.slice(0, 3).join('\n'),
+            text(g.sample.slice(0, 3).join('\n')),
           ]),
       ),
     );
@@ -280,7 +292,7 @@ export function digestMarkdown(d: Digest, ctx: DigestContext): string {
       '',
       table(
         ['reason', 'reports'],
-        rejected.slice(0, 20).map(([r, c]) => [r, n(c)]),
+        rejected.slice(0, 20).map(([r, c]) => [text(r), n(c)]),
       ),
     );
   }

@@ -6,11 +6,31 @@ import { isInAppUri, normalizeFunction, packageOf, basename, parseDartStackTrace
  * docs/crash-report.schema.json (generated from it by scripts/gen-crash-schema.ts).
  */
 const isoTimestamp = z.iso.datetime({ offset: true });
+
+/**
+ * Fields with a known shape are held to it: they are shown in Discord, the summary and the
+ * outputs, so a report cannot put a link or personal data there (`appVersion: "99.[re-login](…)"`).
+ */
+export const VERSION =
+  /^(?:unknown|\d{1,9}(?:\.\d{1,9}){0,3}(?:-[0-9A-Za-z][0-9A-Za-z.-]{0,31})?(?:\+[0-9A-Za-z][0-9A-Za-z.-]{0,31})?)$/;
+/** A Dart runtime type as `runtimeType` prints it: `StateError`, `_TypeError`, `Foo<int, String?>`. */
+export const TYPE_NAME = /^[A-Za-z_$][\w$]{0,127}(?:<[\w$<>, ?]{1,128}>)?$/;
+export const BUILD_NUMBER = /^(?:[0-9A-Za-z][0-9A-Za-z.-]{0,31})?$/;
+/** `defaultTargetPlatform.name` and `web`, as Flutter spells them or in lower case. */
+export const PLATFORMS = ['android', 'ios', 'macos', 'windows', 'linux', 'fuchsia', 'web'] as const;
+// Any case, spelled out (`[aA][nN]…`): JSON Schema patterns have no `i` flag, and the published
+// schema must accept what this does.
+const PLATFORM = new RegExp(
+  `^(?:${PLATFORMS.map((p) => [...p].map((c) => `[${c}${c.toUpperCase()}]`).join('')).join('|')})$`,
+);
 const SOURCES = ['flutter', 'platform', 'zone'] as const;
 
 export const crashReportSchema = z
   .object({
-    type: z.string().min(1).describe('Runtime type of the error, e.g. `StateError` or `_TypeError`.'),
+    type: z
+      .string()
+      .regex(TYPE_NAME, { error: 'must be a Dart type name like StateError' })
+      .describe('Runtime type of the error, e.g. `StateError` or `_TypeError`.'),
     message: z.string().describe('`error.toString()` without the type prefix, as thrown.'),
     stackTrace: z
       .string()
@@ -21,9 +41,17 @@ export const crashReportSchema = z
       .describe(
         'Which handler caught it: FlutterError.onError, PlatformDispatcher.onError or runZonedGuarded.',
       ),
-    platform: z.string().min(1).describe('`defaultTargetPlatform.name`: android, iOS, macOS, web, …'),
-    appVersion: z.string().min(1).describe('Version name, e.g. `2.4.1`.'),
-    buildNumber: z.union([z.string(), z.number()]).describe('Build number, e.g. `88`.'),
+    platform: z
+      .string()
+      .regex(PLATFORM, { error: `must be one of ${PLATFORMS.join(', ')}` })
+      .describe('`defaultTargetPlatform.name` or `web`: android, iOS, macOS, windows, linux, fuchsia, web.'),
+    appVersion: z
+      .string()
+      .regex(VERSION, { error: 'must be a version like 1.4.2 or 1.4.2+57' })
+      .describe('Version name, e.g. `2.4.1` (`major.minor.patch`, optional `-pre` and `+build`).'),
+    buildNumber: z
+      .union([z.string().regex(BUILD_NUMBER, { error: 'must be a build number like 88' }), z.number()])
+      .describe('Build number, e.g. `88`.'),
     osVersion: z.string().describe('Operating system version, e.g. `Android 14 (API 34)`.'),
     device: z.string().describe('Device model, e.g. `Pixel 8`.'),
     timestamp: isoTimestamp.describe('When it happened, ISO 8601 with a time zone.'),
@@ -41,7 +69,6 @@ export type CrashReport = z.infer<typeof crashReportSchema>;
 // The schema's own pattern, so the fast check below accepts exactly the timestamps zod accepts.
 const TIMESTAMP = isoTimestamp._zod.def.pattern ?? z.regexes.datetime({ offset: true });
 const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
-const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0;
 
 /**
  * The crash report schema's rules as plain checks, for the common case of a valid report: zod's
@@ -51,14 +78,17 @@ const nonEmpty = (v: unknown) => typeof v === 'string' && v.length > 0;
  */
 export function isCrashReport(v: Record<string, unknown>): v is CrashReport {
   return (
-    nonEmpty(v.type) &&
+    typeof v.type === 'string' &&
+    TYPE_NAME.test(v.type) &&
     typeof v.message === 'string' &&
     typeof v.stackTrace === 'string' &&
     typeof v.fatal === 'boolean' &&
     (SOURCES as readonly unknown[]).includes(v.source) &&
-    nonEmpty(v.platform) &&
-    nonEmpty(v.appVersion) &&
-    (typeof v.buildNumber === 'string' ||
+    typeof v.platform === 'string' &&
+    PLATFORM.test(v.platform) &&
+    typeof v.appVersion === 'string' &&
+    VERSION.test(v.appVersion) &&
+    ((typeof v.buildNumber === 'string' && BUILD_NUMBER.test(v.buildNumber)) ||
       (typeof v.buildNumber === 'number' && Number.isFinite(v.buildNumber))) &&
     typeof v.osVersion === 'string' &&
     typeof v.device === 'string' &&
@@ -206,6 +236,13 @@ export interface Crash {
 
 export type Normalized = { crash: Crash } | { rejected: string };
 
+/** Messages are cut here before any pattern sees them: nothing longer helps a human or a group. */
+export const MAX_MESSAGE = 8192;
+/** Exception types are names; anything longer is cut. */
+export const MAX_TYPE = 256;
+
+const cap = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 interface ParsedTrace {
   readonly text: string;
   readonly frames: readonly Frame[];
@@ -278,11 +315,10 @@ export function normalizeReport(
     };
   }
   if ('exception' in value) {
-    if (isSentryEvent(value as Record<string, unknown>))
-      return { crash: fromSentry(value as SentryEvent, appPackages) };
+    if (isSentryEvent(value as Record<string, unknown>)) return fromSentry(value as SentryEvent, appPackages);
     const parsed = sentryEventSchema.safeParse(value);
     if (!parsed.success) return { rejected: `Sentry event: ${describeIssue(parsed.error)}` };
-    return { crash: fromSentry(parsed.data, appPackages) };
+    return fromSentry(parsed.data, appPackages);
   }
   if (isCrashReport(value as Record<string, unknown>))
     return { crash: fromApp(value as CrashReport, traces) };
@@ -303,8 +339,8 @@ function describeIssue(error: z.ZodError): string {
 function fromApp(r: CrashReport, traces: TraceCache): Crash {
   const trace = traces.get(r.stackTrace);
   const crash: Crash = {
-    type: r.type,
-    message: r.message,
+    type: cap(r.type, MAX_TYPE),
+    message: cap(r.message, MAX_MESSAGE),
     frames: trace.frames,
     sharedFrames: true,
     obfuscated: trace.obfuscated,
@@ -318,7 +354,7 @@ function fromApp(r: CrashReport, traces: TraceCache): Crash {
   return crash;
 }
 
-function fromSentry(e: SentryEvent, appPackages: readonly string[]): Crash {
+function fromSentry(e: SentryEvent, appPackages: readonly string[]): Normalized {
   const values = e.exception.values;
   const last = values[values.length - 1] as (typeof values)[number];
   const raw = last.stacktrace?.frames ?? [];
@@ -340,22 +376,28 @@ function fromSentry(e: SentryEvent, appPackages: readonly string[]): Crash {
     frames.push(frame);
   }
   const [version, build] = parseRelease(e.release, e.dist, e.contexts?.app);
+  if (last.type !== undefined && !TYPE_NAME.test(last.type))
+    return { rejected: 'Sentry event: exception type is not a Dart type name like StateError' };
+  if (!VERSION.test(version) || !BUILD_NUMBER.test(build))
+    return { rejected: 'Sentry event: release is not package@version+build, like mara@1.4.2+57' };
+  const os = (e.contexts?.os?.name ?? '').toLowerCase();
   const userId = e.user?.id;
   const crash: Crash = {
-    type: last.type ?? 'Error',
-    message: last.value ?? '',
+    type: cap(last.type ?? 'Error', MAX_TYPE),
+    message: cap(last.value ?? '', MAX_MESSAGE),
     frames,
     sharedFrames: false,
     // Obfuscated Dart events carry instruction addresses and no function names.
     obfuscated: frames.length === 0 && raw.some((f) => f.instruction_addr !== undefined),
     fatal: e.level === 'fatal' || last.mechanism?.handled === false,
-    platform: (e.contexts?.os?.name ?? e.platform ?? 'unknown').toLowerCase(),
+    // Sentry's own `platform` names the SDK (`other`, `dart`), not a device: unknown systems are `other`.
+    platform: (PLATFORMS as readonly string[]).includes(os) ? os : 'other',
     appVersion: version,
     buildNumber: build,
     timestamp: typeof e.timestamp === 'number' ? e.timestamp * 1000 : parseIsoTimestamp(e.timestamp),
     userId: userId === undefined ? undefined : String(userId),
   };
-  return crash;
+  return { crash };
 }
 
 /** An event without a release: shown, but never compared (it is not newer than anything). */

@@ -4,29 +4,89 @@
  * before e-mail addresses (`user:pass@host` looks like one), tokens before key=value pairs (so the
  * pair keeps the more telling `[token]`), cards and IBANs before phone numbers.
  */
+/**
+ * Every pattern here sees text from outside, so each runs in linear time: quantifiers that could
+ * retry at every position are bounded (a local part at most 64 characters, a label 63, …), and the
+ * PEM rule is a scan, not a pattern (packages/crashes/__tests__/pathological.test.ts holds them to it).
+ */
+const LOCAL_PART = /[\w.+-]/;
+const DOMAIN = /[\w-]{1,63}(?:\.[\w-]{1,63}){1,16}/y;
+
+/**
+ * E-mail addresses → `placeholder`, found from each `@` (a local part of up to 64 characters before
+ * it, a domain after it): `[\w.+-]+@…` as a pattern was retried from every position of a long word.
+ */
+export function replaceEmails(text: string, placeholder: string): string {
+  let at = text.indexOf('@');
+  if (at === -1) return text;
+  let out = '';
+  let from = 0;
+  while (at !== -1) {
+    let start = at;
+    while (start > from && at - start < 64 && LOCAL_PART.test(text.charAt(start - 1))) start--;
+    DOMAIN.lastIndex = at + 1;
+    if (start < at && DOMAIN.test(text)) {
+      out += text.slice(from, start) + placeholder;
+      from = DOMAIN.lastIndex;
+    }
+    at = text.indexOf('@', Math.max(at + 1, from));
+  }
+  return out + text.slice(from);
+}
+
+const JWT_PART = /[A-Za-z0-9_-]/;
+const JWT = /eyJ[A-Za-z0-9_-]{1,2048}\.[A-Za-z0-9_-]{1,8192}\.[A-Za-z0-9_-]{0,1024}/y;
+
+/**
+ * JWTs (`eyJ…` header, payload, signature) → `[token]`. A run of token characters that does not
+ * reach a `.` is skipped whole: every `eyJ` inside it would fail the same way.
+ */
+export function replaceJwts(text: string): string {
+  let at = text.indexOf('eyJ');
+  if (at === -1) return text;
+  let out = '';
+  let from = 0;
+  while (at !== -1) {
+    let next = at + 1;
+    if (at === 0 || !/\w/.test(text.charAt(at - 1))) {
+      JWT.lastIndex = at;
+      if (JWT.test(text)) {
+        out += `${text.slice(from, at)}[token]`;
+        from = next = JWT.lastIndex;
+      } else {
+        let end = at + 3;
+        while (end < text.length && JWT_PART.test(text.charAt(end))) end++;
+        if (text.charAt(end) !== '.') next = end;
+      }
+    }
+    at = text.indexOf('eyJ', next);
+  }
+  return out + text.slice(from);
+}
+
 const SECRET_KEYS = 'password|secret|passwd|api[-_]?key|auth|credentials|token|private[-_]?key';
 
-type Step = readonly [RegExp, string | ((match: string, ...groups: string[]) => string)];
+type Step =
+  readonly [RegExp, string | ((match: string, ...groups: string[]) => string)] | ((text: string) => string);
 
-const STEPS: readonly Step[] = [
-  [
-    /-----BEGIN [A-Z0-9 ]*(?:PRIVATE KEY|CERTIFICATE)[A-Z ]*-----[\s\S]*?-----END [A-Z0-9 ]*-----/g,
-    '[Filtered]',
-  ],
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]*@/gi, '$1[auth]@'],
-  [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[token]'],
+export const SCRUB_STEPS: readonly Step[] = [
+  [/\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/:@]{1,256}:[^\s/@]{0,256}@/gi, '$1[auth]@'],
+  replaceJwts,
   // At least 8 characters, so prose like "Bearer token missing" stays.
-  [/\b(Bearer)\s+(?!\[)[A-Za-z0-9\-._~+/]{8,}=*/gi, '$1 [token]'],
+  [/\b(Bearer)\s{1,16}(?!\[)[A-Za-z0-9\-._~+/]{8,4096}={0,2}/gi, '$1 [token]'],
+  // The match starts at the key word: a prefix (`db_password`) stays as it is, and need not be
+  // matched, which made every position of a long word a new, long attempt.
   [
     new RegExp(
-      `([\\w.-]*(?:${SECRET_KEYS})[\\w.-]*)(["']?\\s*[:=]\\s*["']?)(?!\\[|Bearer )([^\\s"',;&}\\])]+)`,
+      `((?:${SECRET_KEYS})[\\w.-]{0,64})(["']?\\s{0,16}[:=]\\s{0,16}["']?)(?!\\[|Bearer )([^\\s"',;&}\\])]+)`,
       'gi',
     ),
     '$1$2[Filtered]',
   ],
-  [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, '[email]'],
+  (text) => replaceEmails(text, '[email]'),
   [/\b(?:3[47]\d|4\d{3}|5[1-5]\d\d|65\d\d|6011)(?:[ -]?\d){12}\b/g, '[creditcard]'],
-  [/\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g, scrubIban],
+  // One character class, not `(?: ?[A-Z0-9]){11,30}`: the group's backtracking cost 3 s per 100 KB.
+  [/\b[A-Z]{2}\d{2}[ A-Z0-9]{10,39}[A-Z0-9]\b/g, scrubIban],
   [/\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g, '[ip]'],
   [
     /(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}|::1)(?![\w:])/gi,
@@ -42,17 +102,51 @@ const STEPS: readonly Step[] = [
 ];
 
 export function scrub(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of STEPS) {
-    out =
-      typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
+  let out = scrubPemBlocks(text);
+  for (const step of SCRUB_STEPS) {
+    if (typeof step === 'function') out = step(out);
+    else {
+      const [pattern, replacement] = step;
+      out =
+        typeof replacement === 'string'
+          ? out.replace(pattern, replacement)
+          : out.replace(pattern, replacement);
+    }
   }
   return out;
 }
 
+const PEM_BEGIN = '-----BEGIN ';
+const PEM_END = '-----END ';
+const PEM_LABEL = /^[A-Z0-9 ]{0,64}(?:PRIVATE KEY|CERTIFICATE)[A-Z ]{0,64}$/;
+
+/** PEM key and certificate blocks → `[Filtered]`; a scan with indexOf, linear however many markers. */
+export function scrubPemBlocks(text: string): string {
+  let out = '';
+  let from = 0;
+  let at = text.indexOf(PEM_BEGIN);
+  while (at !== -1) {
+    const labelEnd = text.indexOf('-----', at + PEM_BEGIN.length);
+    if (labelEnd === -1) break;
+    if (!PEM_LABEL.test(text.slice(at + PEM_BEGIN.length, labelEnd))) {
+      at = text.indexOf(PEM_BEGIN, at + 1);
+      continue;
+    }
+    const end = text.indexOf(PEM_END, labelEnd + 5);
+    const close = end === -1 ? -1 : text.indexOf('-----', end + PEM_END.length);
+    if (close === -1) break;
+    out += `${text.slice(from, at)}[Filtered]`;
+    from = close + 5;
+    at = text.indexOf(PEM_BEGIN, from);
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
 /** The match may run into the next word ("DE89… AND"): retry without trailing space-separated parts. */
 function scrubIban(match: string): string {
-  let candidate = match;
+  // The pattern's class lets spaces run together; an IBAN has single spaces between its groups.
+  const gap = match.indexOf('  ');
+  let candidate = gap === -1 ? match : match.slice(0, gap);
   for (;;) {
     if (isIban(candidate)) return `[iban]${match.slice(candidate.length)}`;
     const space = candidate.lastIndexOf(' ');
@@ -67,9 +161,12 @@ export function isIban(candidate: string): boolean {
   if (compact.length < 15 || compact.length > 34) return false;
   const rearranged = compact.slice(4) + compact.slice(0, 4);
   let remainder = 0;
-  for (const ch of rearranged) {
-    const digits = /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);
-    for (const d of digits) remainder = (remainder * 10 + Number(d)) % 97;
+  for (let i = 0; i < rearranged.length; i++) {
+    const c = rearranged.charCodeAt(i);
+    // Digits stand for themselves, letters for two digits (A = 10 … Z = 35).
+    if (c >= 48 && c <= 57) remainder = (remainder * 10 + c - 48) % 97;
+    else if (c >= 65 && c <= 90) remainder = (remainder * 100 + c - 55) % 97;
+    else return false;
   }
   return remainder === 1;
 }

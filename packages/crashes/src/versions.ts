@@ -23,8 +23,11 @@ export function versionLabel(appVersion: string, buildNumber: string): string {
   return buildNumber ? `${appVersion}+${buildNumber}` : appVersion;
 }
 
+/** Versions are validated to at most 64 characters; anything longer compares by its start. */
+const MAX_VERSION = 64;
+
 function split(v: string): (number | string)[] {
-  const [core = '', pre] = v.split(/[-]/, 2);
+  const [core = '', pre] = v.slice(0, MAX_VERSION).split(/[-]/, 2);
   const parts: (number | string)[] = core.split(/[.+]/).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   // A pre-release sorts before its release: `2.4.0-beta` < `2.4.0`.
   if (pre !== undefined) parts.push(-1, pre);

@@ -1,0 +1,159 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import {
+  basename,
+  isInAppUri,
+  normalizeFunction,
+  packageOf,
+  parseDartStackTrace,
+  vmFrame,
+} from '../src/dart-stack';
+import { groupTitle } from '../src/fingerprint';
+import { parameterize } from '../src/parameterize';
+import { displayUri, replaceEmails, replaceJwts, scrub, scrubPemBlocks } from '../src/scrub';
+import { compareVersions } from '../src/versions';
+
+// Every function of the package that runs a pattern over report text, by name.
+const subjects: Record<string, (text: string) => unknown> = {
+  scrub,
+  scrubPemBlocks,
+  replaceEmails: (t) => replaceEmails(t, '[email]'),
+  replaceJwts,
+  parameterize,
+  groupTitle: (t) => groupTitle({ type: 'E', message: t } as Parameters<typeof groupTitle>[0]),
+  parseDartStackTrace,
+  vmFrame,
+  normalizeFunction,
+  packageOf,
+  basename,
+  displayUri,
+  isInAppUri: (t) => isInAppUri(t, ['mara']),
+  compareVersions: (t) => compareVersions(t, t.slice(1)),
+};
+
+// Long runs of what each pattern looks for: key=value, e-mail, host, frame and number rules.
+const RUNS = [
+  'a=',
+  '@',
+  '.',
+  '(',
+  ' (',
+  '#0 ',
+  '#0 a (',
+  ' ',
+  '-',
+  '1',
+  '1.',
+  '1:',
+  'a',
+  'a.',
+  'a@',
+  'a-',
+  'a.a@',
+  '0x',
+  'eyJa-',
+  'eyJa.',
+  '<',
+  '<a',
+  'password ',
+  'password=',
+  'token: ',
+  '=\\"',
+  "='",
+  '+1 ',
+  ':',
+  '::',
+  'a:',
+  '1 ',
+  '-----BEGIN PRIVATE KEY-----',
+  'a://',
+  'a:b@',
+  'Bearer ',
+  '/home/',
+  'C:\\Users\\',
+  'DE89 ',
+  '4111 ',
+  'package:a/',
+  'file:///lib/',
+  '*** ',
+  '=====',
+  '...',
+  '\n#0 ',
+  '<anonymous closure>',
+];
+const SIZE = 100 * 1024;
+const LIMIT_MS = 200;
+
+/** The fastest of two calls: one slow call on a busy machine is noise, a slow pattern is slow twice. */
+function timeOf(f: (text: string) => unknown, text: string): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 2; i++) {
+    const start = performance.now();
+    f(text);
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+describe('every pattern that sees report text runs in linear time', () => {
+  it.each(Object.keys(subjects))(
+    '%s handles 100 KB runs of each pathological piece within 200 ms',
+    (name) => {
+      const f = subjects[name] as (text: string) => unknown;
+      const slow: string[] = [];
+      for (const run of RUNS) {
+        for (const tail of ['', '!', '\n']) {
+          const text = run.repeat(Math.ceil(SIZE / run.length)).slice(0, SIZE) + tail;
+          const ms = timeOf(f, text);
+          if (ms >= LIMIT_MS)
+            slow.push(`${JSON.stringify(run)}+${JSON.stringify(tail)}: ${ms.toFixed(0)} ms`);
+        }
+      }
+      expect(slow).toEqual([]);
+    },
+  );
+
+  it('handles 100 KB texts made of random pathological pieces within 200 ms per call', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...RUNS), { minLength: 1, maxLength: 6 }), (pieces) => {
+        // Each piece repeated into a long run, the runs one after another.
+        const share = Math.ceil(SIZE / pieces.length);
+        const text = pieces.map((p) => p.repeat(Math.ceil(share / p.length)).slice(0, share)).join('');
+        for (const [name, f] of Object.entries(subjects)) {
+          const ms = timeOf(f, text);
+          if (ms >= LIMIT_MS)
+            throw new Error(`${name} took ${ms.toFixed(0)} ms on ${JSON.stringify(pieces)}`);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('reads a frame the way the REFERENCE pattern does, on any line', () => {
+    const reference = /^#\d+\s+(\S.*) \((.+?)((?::\d+){0,2})\)$/;
+    const part = fc.constantFrom(
+      '#',
+      '0',
+      '12',
+      ' ',
+      '  ',
+      '(',
+      ')',
+      ' (',
+      ':',
+      '1',
+      'a',
+      'Foo.bar',
+      'package:m/a.dart',
+      '\u2028',
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 14 }), (parts) => {
+        const line = parts.join('');
+        const m = reference.exec(line);
+        expect(vmFrame(line)).toEqual(m ? [m[1], m[2], m[3]] : undefined);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
