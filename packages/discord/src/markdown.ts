@@ -36,3 +36,18 @@ export function maskedLink(label: string, url: string): string {
 export function firstLine(text: string): string {
   return (text.split(/\r?\n/)[0] ?? '').trim();
 }
+
+/**
+ * A commit as every message and issue shows it: the short sha in code, linked to the commit when
+ * the repository's URL is known, then the first line of its message, escaped.
+ */
+export function commitLine(
+  repoUrl: string | undefined,
+  sha: string | undefined,
+  message?: string,
+): string | undefined {
+  if (!sha) return message ? escapeMarkdown(firstLine(message)) : undefined;
+  const short = `\`${sha.slice(0, 7)}\``;
+  const link = repoUrl ? `[${short}](${repoUrl}/commit/${encodeURIComponent(sha)})` : short;
+  return message ? `${link} ${escapeMarkdown(firstLine(message))}` : link;
+}

@@ -8,6 +8,9 @@ import { embedLength, fitEmbed, fitEmbeds, LIMITS, truncate } from './truncate';
 
 export type WebhookMessage = RESTPostAPIWebhookWithTokenJSONBody;
 
+/** One embed of a webhook message: the type every package builds. */
+export type Embed = NonNullable<WebhookMessage['embeds']>[number];
+
 /** Who a message may ping: exactly what the workflow author configured, nothing from event text. */
 export interface Mentions {
   readonly users: readonly string[];

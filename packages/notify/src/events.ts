@@ -1,7 +1,19 @@
 import type { APIEmbedField } from 'discord-api-types/v10';
 import type { RunContext } from '@sre-toolkit/action';
-import { escapeMarkdown, firstLine, maskedLink, TONES, type Tone } from '@sre-toolkit/discord';
-import { author, commitLine, field, repoField, repoName, repoUrl, runField } from './links';
+import { escapeMarkdown, TONES, type Tone } from '@sre-toolkit/discord';
+import {
+  author,
+  commitLine,
+  eventCommitLine,
+  eventRepoField,
+  eventRepoUrl,
+  eventUserLink,
+  field,
+  repoField,
+  repoName,
+  runField,
+  runLink,
+} from './links';
 import { STATUS_TONE, type Draft, type Status } from './notification';
 import { arr, at, bool, num, safeUrl, str, type Payload } from './payload-access';
 
@@ -106,9 +118,9 @@ const pullRequest: Handler = (p) => {
     description:
       action === 'opened' || action === 'ready_for_review' ? preview(str(p, `${pr}.body`)) : undefined,
     fields: [
-      ...repoField2(p),
+      ...eventRepoField(p),
       ...field('Branch', head && base ? `${escapeMarkdown(head)} → ${escapeMarkdown(base)}` : esc(head)),
-      ...field('Author', userLinkP(p, str(p, `${pr}.user.login`))),
+      ...field('Author', eventUserLink(p, str(p, `${pr}.user.login`))),
       ...(reviewers.length ? field('Reviewers', escapeMarkdown(reviewers.join(', '))) : []),
       ...(label ? field('Label', escapeMarkdown(label)) : []),
       ...(adds !== undefined && dels !== undefined
@@ -137,9 +149,9 @@ const review: Handler = (p) => {
     url: safeUrl(str(p, 'review.html_url')) ?? safeUrl(str(p, 'pull_request.html_url')),
     description: preview(str(p, 'review.body')),
     fields: [
-      ...repoField2(p),
+      ...eventRepoField(p),
       ...field('Pull request', esc(str(p, 'pull_request.title'))),
-      ...field('Reviewer', userLinkP(p, str(p, 'review.user.login'))),
+      ...field('Reviewer', eventUserLink(p, str(p, 'review.user.login'))),
     ],
   };
 };
@@ -150,9 +162,9 @@ const reviewComment: Handler = (p) => ({
   url: safeUrl(str(p, 'comment.html_url')),
   description: preview(str(p, 'comment.body')),
   fields: [
-    ...repoField2(p),
+    ...eventRepoField(p),
     ...field('File', esc(str(p, 'comment.path'))),
-    ...field('By', userLinkP(p, str(p, 'comment.user.login'))),
+    ...field('By', eventUserLink(p, str(p, 'comment.user.login'))),
   ],
 });
 
@@ -169,10 +181,10 @@ const issues: Handler = (p) => {
     url: safeUrl(str(p, 'issue.html_url')),
     description: action === 'opened' ? preview(str(p, 'issue.body')) : undefined,
     fields: [
-      ...repoField2(p),
-      ...field('Author', userLinkP(p, str(p, 'issue.user.login'))),
+      ...eventRepoField(p),
+      ...field('Author', eventUserLink(p, str(p, 'issue.user.login'))),
       ...(labels.length ? field('Labels', escapeMarkdown(labels.slice(0, 10).join(', '))) : []),
-      ...(str(p, 'assignee.login') ? field('Assignee', userLinkP(p, str(p, 'assignee.login'))) : []),
+      ...(str(p, 'assignee.login') ? field('Assignee', eventUserLink(p, str(p, 'assignee.login'))) : []),
     ],
   };
 };
@@ -184,7 +196,7 @@ const issueComment: Handler = (p) => {
     title: `💬 Comment on ${isPr ? 'PR' : 'issue'} #${num(p, 'issue.number') ?? '?'}: ${str(p, 'issue.title') ?? ''}`,
     url: safeUrl(str(p, 'comment.html_url')) ?? safeUrl(str(p, 'issue.html_url')),
     description: str(p, 'action') === 'deleted' ? 'Comment deleted.' : preview(str(p, 'comment.body')),
-    fields: [...repoField2(p), ...field('By', userLinkP(p, str(p, 'comment.user.login')))],
+    fields: [...eventRepoField(p), ...field('By', eventUserLink(p, str(p, 'comment.user.login')))],
   };
 };
 
@@ -202,10 +214,10 @@ const release: Handler = (p) => {
         ? preview(str(p, 'release.body'), 1500)
         : undefined,
     fields: [
-      ...repoField2(p),
+      ...eventRepoField(p),
       ...field('Tag', esc(str(p, 'release.tag_name'))),
       ...(bool(p, 'release.prerelease') ? field('Pre-release', 'yes') : []),
-      ...field('By', userLinkP(p, str(p, 'release.author.login') ?? str(p, 'sender.login'))),
+      ...field('By', eventUserLink(p, str(p, 'release.author.login') ?? str(p, 'sender.login'))),
     ],
   };
 };
@@ -219,8 +231,8 @@ const push: Handler = (p, ctx) => {
     return {
       tone: 'cancelled',
       title: `🗑️ ${kind} ${name} deleted`,
-      url: repoUrlP(p, ctx),
-      fields: repoField2(p),
+      url: eventRepoUrl(p, ctx),
+      fields: eventRepoField(p),
     };
   const commits = arr(p, 'commits');
   const count = commits.length;
@@ -238,9 +250,9 @@ const push: Handler = (p, ctx) => {
   return {
     tone: forced ? 'warning' : 'info',
     title,
-    url: safeUrl(str(p, 'compare')) ?? repoUrlP(p, ctx),
+    url: safeUrl(str(p, 'compare')) ?? eventRepoUrl(p, ctx),
     description: lines.join('\n') || undefined,
-    fields: [...repoField2(p), ...field('Pusher', esc(str(p, 'pusher.name') ?? str(p, 'sender.login')))],
+    fields: [...eventRepoField(p), ...field('Pusher', esc(str(p, 'pusher.name') ?? str(p, 'sender.login')))],
   };
 };
 
@@ -249,8 +261,8 @@ const createOrDelete =
   (p, ctx) => ({
     tone: verb === 'created' ? 'info' : 'cancelled',
     title: `${verb === 'created' ? '🌱' : '🗑️'} ${str(p, 'ref_type') === 'tag' ? 'Tag' : 'Branch'} ${str(p, 'ref') ?? ''} ${verb}`,
-    url: repoUrlP(p, ctx),
-    fields: repoField2(p),
+    url: eventRepoUrl(p, ctx),
+    fields: eventRepoField(p),
   });
 
 const workflowRun: Handler = (p) => {
@@ -267,16 +279,20 @@ const workflowRun: Handler = (p) => {
     tone,
     title: `${emoji} ${name} ${state}${branch ? ` on ${branch}` : ''}`,
     url: safeUrl(str(p, 'workflow_run.html_url')),
-    description: commitLineP(p, str(p, 'workflow_run.head_sha'), str(p, 'workflow_run.head_commit.message')),
+    description: eventCommitLine(
+      p,
+      str(p, 'workflow_run.head_sha'),
+      str(p, 'workflow_run.head_commit.message'),
+    ),
     fields: [
-      ...repoField2(p),
+      ...eventRepoField(p),
       ...field('Event', esc(str(p, 'workflow_run.event'))),
       ...field(
         'Actor',
-        userLinkP(p, str(p, 'workflow_run.triggering_actor.login') ?? str(p, 'workflow_run.actor.login')),
+        eventUserLink(p, str(p, 'workflow_run.triggering_actor.login') ?? str(p, 'workflow_run.actor.login')),
       ),
       ...(attempt && attempt > 1 ? field('Attempt', String(attempt)) : []),
-      ...field('Run', runLinkP(str(p, 'workflow_run.run_number'), str(p, 'workflow_run.html_url'))),
+      ...field('Run', runLink(str(p, 'workflow_run.run_number'), str(p, 'workflow_run.html_url'))),
     ],
   };
 };
@@ -294,7 +310,7 @@ const workflowJob: Handler = (p) => {
     title: `${TONES[tone].emoji} Job ${str(p, 'workflow_job.name') ?? '?'} ${state}${str(p, 'workflow_job.workflow_name') ? ` in ${str(p, 'workflow_job.workflow_name')}` : ''}`,
     url: safeUrl(str(p, 'workflow_job.html_url')),
     fields: [
-      ...repoField2(p),
+      ...eventRepoField(p),
       ...field('Branch', esc(str(p, 'workflow_job.head_branch'))),
       ...(failedStep ? field('Failed step', esc(str(failedStep, 'name'))) : []),
       ...field('Runner', esc(str(p, 'workflow_job.runner_name'))),
@@ -305,13 +321,13 @@ const workflowJob: Handler = (p) => {
 const deployment: Handler = (p) => ({
   tone: 'info',
   title: `🚀 Deployment to ${str(p, 'deployment.environment') ?? '?'} ${words(str(p, 'action')) || 'created'}`,
-  url: repoUrlP(p) ? `${repoUrlP(p)}/deployments` : undefined,
+  url: eventRepoUrl(p) ? `${eventRepoUrl(p)}/deployments` : undefined,
   description: preview(str(p, 'deployment.description')),
   fields: [
-    ...repoField2(p),
+    ...eventRepoField(p),
     ...field('Ref', esc(str(p, 'deployment.ref'))),
-    ...field('Commit', commitLineP(p, str(p, 'deployment.sha'), undefined)),
-    ...field('By', userLinkP(p, str(p, 'deployment.creator.login'))),
+    ...field('Commit', eventCommitLine(p, str(p, 'deployment.sha'), undefined)),
+    ...field('By', eventUserLink(p, str(p, 'deployment.creator.login'))),
   ],
 });
 
@@ -344,10 +360,10 @@ const deploymentStatus: Handler = (p) => {
       safeUrl(str(p, 'deployment_status.log_url')),
     description: preview(str(p, 'deployment_status.description')),
     fields: [
-      ...repoField2(p),
+      ...eventRepoField(p),
       ...field('Ref', esc(str(p, 'deployment.ref'))),
-      ...field('Commit', commitLineP(p, str(p, 'deployment.sha'), undefined)),
-      ...field('By', userLinkP(p, str(p, 'deployment_status.creator.login'))),
+      ...field('Commit', eventCommitLine(p, str(p, 'deployment.sha'), undefined)),
+      ...field('By', eventUserLink(p, str(p, 'deployment_status.creator.login'))),
     ],
   };
 };
@@ -363,9 +379,9 @@ const checkRun: Handler = (p) => {
     url: safeUrl(str(p, 'check_run.html_url')),
     description: preview(str(p, 'check_run.output.title')),
     fields: [
-      ...repoField2(p),
+      ...eventRepoField(p),
       ...field('Branch', esc(str(p, 'check_run.check_suite.head_branch'))),
-      ...field('Commit', commitLineP(p, str(p, 'check_run.head_sha'), undefined)),
+      ...field('Commit', eventCommitLine(p, str(p, 'check_run.head_sha'), undefined)),
       ...field('App', esc(str(p, 'check_run.app.name'))),
     ],
   };
@@ -377,12 +393,12 @@ const checkSuite: Handler = (p) => {
   return {
     tone,
     title: `${TONES[tone].emoji} Check suite ${str(p, 'check_suite.status') === 'completed' ? outcomeWord(conclusion) : words(str(p, 'action'))}${str(p, 'check_suite.head_branch') ? ` on ${str(p, 'check_suite.head_branch')}` : ''}`,
-    url: repoUrlP(p),
+    url: eventRepoUrl(p),
     fields: [
-      ...repoField2(p),
+      ...eventRepoField(p),
       ...field(
         'Commit',
-        commitLineP(p, str(p, 'check_suite.head_sha'), str(p, 'check_suite.head_commit.message')),
+        eventCommitLine(p, str(p, 'check_suite.head_sha'), str(p, 'check_suite.head_commit.message')),
       ),
       ...field('App', esc(str(p, 'check_suite.app.name'))),
     ],
@@ -413,7 +429,7 @@ const dispatch: Handler = (p, ctx) => {
     title: `▶️ ${ctx.workflow || 'Workflow'} started by hand on ${str(p, 'ref')?.replace(/^refs\/(heads|tags)\//, '') ?? ctx.refName}`,
     url: ctx.runUrl,
     fields: [
-      ...field('By', userLinkP(p, str(p, 'sender.login'))),
+      ...field('By', eventUserLink(p, str(p, 'sender.login'))),
       ...field('Inputs', shown || undefined, false),
     ],
   };
@@ -451,8 +467,8 @@ const generic = (p: Payload, ctx: RunContext, status: Status): EventView => {
   return {
     tone,
     title: `📣 ${ctx.eventName || 'event'}${action ? ` ${words(action)}` : ''}${repoName(ctx) ? ` in ${repoName(ctx)}` : ''}${name ? `: ${name}` : ''}`,
-    url: safeUrl(str(entity, 'html_url')) ?? repoUrlP(p, ctx),
-    fields: [...field('Event', esc(ctx.eventName)), ...field('Action', esc(action)), ...repoField2(p)],
+    url: safeUrl(str(entity, 'html_url')) ?? eventRepoUrl(p, ctx),
+    fields: [...field('Event', esc(ctx.eventName)), ...field('Action', esc(action)), ...eventRepoField(p)],
   };
 };
 
@@ -482,36 +498,4 @@ export function renderEvent(ctx: RunContext, status: Status): Draft {
     ],
     footer: `${ctx.repository || repoName(ctx)} • ${ctx.eventName || 'event'}`,
   };
-}
-
-// Payload-based variants of the link helpers: the event names its own repository.
-function repoField2(p: Payload): APIEmbedField[] {
-  const name = str(p, 'repository.full_name');
-  const url = safeUrl(str(p, 'repository.html_url'));
-  return name && url ? field('Repository', maskedLink(name, url)) : [];
-}
-
-function repoUrlP(p: Payload, ctx?: RunContext): string | undefined {
-  return safeUrl(str(p, 'repository.html_url')) ?? (ctx ? repoUrl(ctx) : undefined);
-}
-
-function userLinkP(p: Payload, login: string | undefined): string | undefined {
-  if (!login) return undefined;
-  const base =
-    safeUrl(str(p, 'repository.html_url'))?.replace(/\/[^/]+\/[^/]+\/?$/, '') ?? 'https://github.com';
-  return maskedLink(login, `${base}/${encodeURIComponent(login)}`);
-}
-
-function commitLineP(p: Payload, sha: string | undefined, message: string | undefined): string | undefined {
-  const url = safeUrl(str(p, 'repository.html_url'));
-  if (!sha) return message ? escapeMarkdown(firstLine(message)) : undefined;
-  const link = url
-    ? `[\`${sha.slice(0, 7)}\`](${url}/commit/${encodeURIComponent(sha)})`
-    : `\`${sha.slice(0, 7)}\``;
-  return message ? `${link} ${escapeMarkdown(firstLine(message))}` : link;
-}
-
-function runLinkP(number: string | undefined, url: string | undefined): string | undefined {
-  const safe = safeUrl(url);
-  return safe ? `[#${number ?? '?'}](${safe})` : undefined;
 }

@@ -1,7 +1,7 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { RunContext } from '@sre-toolkit/action';
-import { escapeMarkdown, firstLine, maskedLink } from '@sre-toolkit/discord';
-import { num, safeUrl, str } from './payload-access';
+import { commitLine as sharedCommitLine, maskedLink } from '@sre-toolkit/discord';
+import { num, safeUrl, str, type Payload } from './payload-access';
 
 /** Building blocks every template shares: links to the repository, commit, run and actor. */
 
@@ -23,9 +23,43 @@ export function commitLine(
   sha: string | undefined,
   message: string | undefined,
 ): string | undefined {
-  if (!sha) return message ? escapeMarkdown(firstLine(message)) : undefined;
-  const link = `[\`${sha.slice(0, 7)}\`](${commitUrl(ctx, sha)})`;
-  return message ? `${link} ${escapeMarkdown(firstLine(message))}` : link;
+  return sharedCommitLine(repoUrl(ctx), sha, message);
+}
+
+/*
+ * The same links where the event names its own repository (its payload), not the run's: for
+ * events relayed from elsewhere, the links must point where the event happened.
+ */
+
+export function eventRepoField(p: Payload): APIEmbedField[] {
+  const name = str(p, 'repository.full_name');
+  const url = safeUrl(str(p, 'repository.html_url'));
+  return name && url ? field('Repository', maskedLink(name, url)) : [];
+}
+
+export function eventRepoUrl(p: Payload, ctx?: RunContext): string | undefined {
+  return safeUrl(str(p, 'repository.html_url')) ?? (ctx ? repoUrl(ctx) : undefined);
+}
+
+export function eventUserLink(p: Payload, login: string | undefined): string | undefined {
+  if (!login) return undefined;
+  const base =
+    safeUrl(str(p, 'repository.html_url'))?.replace(/\/[^/]+\/[^/]+\/?$/, '') ?? 'https://github.com';
+  return maskedLink(login, `${base}/${encodeURIComponent(login)}`);
+}
+
+export function eventCommitLine(
+  p: Payload,
+  sha: string | undefined,
+  message: string | undefined,
+): string | undefined {
+  return sharedCommitLine(safeUrl(str(p, 'repository.html_url')), sha, message);
+}
+
+/** `[#42](run url)`, only for a URL that is safe to link. */
+export function runLink(number: string | undefined, url: string | undefined): string | undefined {
+  const safe = safeUrl(url);
+  return safe ? `[#${number ?? '?'}](${safe})` : undefined;
 }
 
 export function field(name: string, value: string | undefined, inline = true): APIEmbedField[] {

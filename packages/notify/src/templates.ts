@@ -103,7 +103,7 @@ export const plainTemplate: Template = (n) => {
   return { tone, title: n.title ?? '', fields: [] };
 };
 
-const TEMPLATES: Record<'ci' | 'deploy' | 'event' | 'plain', Template> = {
+const RENDERERS: Record<'ci' | 'deploy' | 'event' | 'plain', Template> = {
   ci: ciTemplate,
   deploy: deployTemplate,
   event: eventTemplate,
@@ -112,7 +112,7 @@ const TEMPLATES: Record<'ci' | 'deploy' | 'event' | 'plain', Template> = {
 
 /** The embed for a notification: the template's draft, then the author's title, fields and so on. */
 export function renderEmbed(n: Notification, ctx: RunContext, now: Date): APIEmbed {
-  const draft: Draft = TEMPLATES[chooseTemplate(n)](n, ctx, now);
+  const draft: Draft = RENDERERS[chooseTemplate(n)](n, ctx, now);
   const embed: APIEmbed = {
     // Template titles carry branch names, PR titles and the like: escaped. The author's own title is theirs.
     title: n.title ?? escapeMarkdown(draft.title),

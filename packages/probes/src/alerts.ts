@@ -10,7 +10,8 @@ import {
   type OpenIncident,
 } from './incidents';
 import type { ProbeResult } from './probe';
-import { downEmbed, recoveryEmbed, type Embed } from './messages';
+import { downEmbed, recoveryEmbed } from './messages';
+import type { Embed } from '@sre-toolkit/discord';
 
 /** Where incidents live: GitHub issues in production, a map in unit tests. */
 export interface IncidentStore {

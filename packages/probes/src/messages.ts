@@ -1,18 +1,9 @@
 import { formatDuration, oneLine } from '@sre-toolkit/action';
-import {
-  escapeMarkdown,
-  inlineCode,
-  neutralizeMentions,
-  TONES,
-  type WebhookMessage,
-} from '@sre-toolkit/discord';
+import { escapeMarkdown, inlineCode, neutralizeMentions, TONES, type Embed } from '@sre-toolkit/discord';
 import type { IncidentState } from './incidents';
 import type { ProbeResult } from './probe';
 
 /** Discord embeds: one per target that went down or recovered. */
-
-/** discord-api-types belongs to the discord package; its embed type reaches us through WebhookMessage. */
-export type Embed = NonNullable<WebhookMessage['embeds']>[number];
 
 export interface EmbedContext {
   readonly repository: string;
