@@ -156,6 +156,58 @@ export function validateWebhookBody(
   return null;
 }
 
+type Bucket = { limit: number; windowMs: number; hits: Map<string, number[]> };
+
+/** Counts one request against a webhook's bucket: false when it fits, else the seconds to wait. */
+function takeFromBucket(bucket: Bucket, id: string): number | false {
+  const now = Date.now();
+  const hits = (bucket.hits.get(id) ?? []).filter((t) => now - t < bucket.windowMs);
+  bucket.hits.set(id, hits);
+  if (hits.length >= bucket.limit) return ((hits[0] ?? now) + bucket.windowMs - now) / 1000;
+  hits.push(now);
+  return false;
+}
+
+/**
+ * Answers a queued fault. True when the request is dealt with; false for a reset after saving,
+ * where the message is stored as usual and only the answer is dropped.
+ */
+function answerFault(
+  fault: Fault,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  reject: (status: number, payload: Json, headers?: Record<string, string>) => void,
+  recordHtmlRejection: () => void,
+): boolean {
+  switch (fault.kind) {
+    case 'hang':
+      return true; // never answer
+    case 'reset':
+      if (fault.saved) return false;
+      req.socket.destroy();
+      return true;
+    case 'cloudflare':
+      recordHtmlRejection();
+      res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '1' });
+      res.end('<html><body>Error 1015: You are being rate limited.</body></html>');
+      return true;
+    case 'status':
+      reject(fault.status, { message: `${fault.status}: stand-in fault`, code: 0 });
+      return true;
+    case 'rate-limit':
+      reject(
+        429,
+        {
+          message: 'You are being rate limited.',
+          retry_after: fault.retryAfter,
+          global: fault.global ?? false,
+        },
+        rateHeaders(fault.retryAfter, fault.global),
+      );
+      return true;
+  }
+}
+
 export async function startDiscordServer(): Promise<DiscordServer> {
   const hooks = new Map<string, { token: string; kind: 'text' | 'forum' }>([
     [DEFAULT_ID, { token: DEFAULT_TOKEN, kind: 'text' }],
@@ -165,7 +217,7 @@ export async function startDiscordServer(): Promise<DiscordServer> {
   const rejected: RejectedRequest[] = [];
   let requests = 0;
   let nextId = 1300000000000000000n;
-  let bucket: { limit: number; windowMs: number; hits: Map<string, number[]> } | undefined;
+  let bucket: Bucket | undefined;
 
   const server = http.createServer((req, res) => {
     requests++;
@@ -191,51 +243,24 @@ export async function startDiscordServer(): Promise<DiscordServer> {
       const i = faults.findIndex((f) => !f.webhookId || f.webhookId === id);
       if (i >= 0) {
         const [{ fault }] = faults.splice(i, 1) as [{ fault: Fault }];
-        switch (fault.kind) {
-          case 'hang':
-            return; // never answer
-          case 'reset':
-            if (fault.saved) {
-              dropAnswer = true;
-              break;
-            }
-            req.socket.destroy();
-            return;
-          case 'cloudflare':
-            rejected.push({ webhookId: id, status: 429, body: 'html' });
-            res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '1' });
-            return res.end('<html><body>Error 1015: You are being rate limited.</body></html>');
-          case 'status':
-            return reject(fault.status, { message: `${fault.status}: stand-in fault`, code: 0 });
-          case 'rate-limit':
-            return reject(
-              429,
-              {
-                message: 'You are being rate limited.',
-                retry_after: fault.retryAfter,
-                global: fault.global ?? false,
-              },
-              rateHeaders(fault.retryAfter, fault.global),
-            );
-        }
+        if (
+          answerFault(fault, req, res, reject, () =>
+            rejected.push({ webhookId: id, status: 429, body: 'html' }),
+          )
+        )
+          return;
+        dropAnswer = true;
       }
       const hook = hooks.get(id);
       if (!hook) return reject(404, { message: 'Unknown Webhook', code: 10015 });
       if (hook.token !== token) return reject(401, { message: 'Invalid Webhook Token', code: 50027 });
-      if (bucket) {
-        const now = Date.now();
-        const hits = (bucket.hits.get(id) ?? []).filter((t) => now - t < bucket!.windowMs);
-        if (hits.length >= bucket.limit) {
-          const retry = ((hits[0] ?? now) + bucket.windowMs - now) / 1000;
-          bucket.hits.set(id, hits);
-          return reject(
-            429,
-            { message: 'You are being rate limited.', retry_after: retry, global: false },
-            rateHeaders(retry),
-          );
-        }
-        hits.push(now);
-        bucket.hits.set(id, hits);
+      const retry = bucket && takeFromBucket(bucket, id);
+      if (retry !== undefined && retry !== false) {
+        return reject(
+          429,
+          { message: 'You are being rate limited.', retry_after: retry, global: false },
+          rateHeaders(retry),
+        );
       }
       const raw = Buffer.concat(chunks);
       if (raw.length > 8 * 1024 * 1024)
