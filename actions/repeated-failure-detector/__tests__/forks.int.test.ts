@@ -7,11 +7,9 @@ import {
   type GitHubServer,
 } from '@sre-toolkit/testkit';
 import { embedsOf, envFor, scheduleEvent, SELF, seedRuns, workflowRunEvent } from './fixtures';
-import { FORK, forkView, type ForkView } from './fork-runs';
 
 let discord: DiscordServer;
 let gh: GitHubServer;
-let view: ForkView;
 beforeAll(async () => {
   discord = await startDiscordServer();
 });
@@ -21,38 +19,25 @@ afterAll(async () => {
 beforeEach(async () => {
   discord.reset();
   gh = await startGitHubServer({ workflows: [{ name: 'frontend-ci', path: 'frontend-ci.yml' }, SELF] });
-  view = await forkView(gh);
 });
 afterEach(async () => {
-  await view.close();
   await gh.close();
 });
 
 const scan = () =>
   runAction('repeated-failure-detector', {
     ...scheduleEvent,
-    env: envFor(gh, { GITHUB_API_URL: view.url }),
+    env: envFor(gh),
     inputs: { 'webhook-url': discord.webhookUrl() },
   });
 
 /** Pull request runs from `someone/app:main`: GitHub lists them with `head_branch: main`. */
-const forkRuns = (conclusions: Parameters<typeof seedRuns>[2], endMinutesAgo: number) => {
-  const runs = seedRuns(gh, 'frontend-ci', conclusions, { endMinutesAgo, event: 'pull_request' });
-  for (const r of runs) view.markFork(r.id);
-  return runs;
-};
-
-/** The `workflow_run` event GitHub sends for a fork's pull request run. */
-const forkEvent = async (runId: number) => {
-  const event = await workflowRunEvent(gh, runId);
-  return {
-    ...event,
-    event: {
-      ...event.event,
-      workflow_run: { ...event.event.workflow_run, event: 'pull_request', head_repository: FORK },
-    },
-  };
-};
+const forkRuns = (conclusions: Parameters<typeof seedRuns>[2], endMinutesAgo: number) =>
+  seedRuns(gh, 'frontend-ci', conclusions, {
+    endMinutesAgo,
+    event: 'pull_request',
+    headRepository: 'someone/app',
+  });
 
 describe('repeated-failure-detector and pull requests from forks', () => {
   it('opens nothing for 3 failing fork runs on head_branch main', async () => {
@@ -100,11 +85,11 @@ describe('repeated-failure-detector and pull requests from forks', () => {
     const [failing] = forkRuns(['failure'], 20);
     const [passing] = forkRuns(['success'], 10);
     for (const r of [failing!, passing!]) {
-      const event = await forkEvent(r.id);
+      const event = await workflowRunEvent(gh, r.id);
       gh.resetLog();
       const run = await runAction('repeated-failure-detector', {
         ...event,
-        env: envFor(gh, { GITHUB_API_URL: view.url }),
+        env: envFor(gh),
         inputs: { 'webhook-url': discord.webhookUrl() },
       });
       expect(run.exitCode).toBe(0);

@@ -5,8 +5,10 @@ import {
   detectorContext,
   EMPTY_OUTPUTS,
   reportDetection,
+  reportUnread,
   sendNotifications,
   setOutputs,
+  type NotifyOptions,
 } from '@sre-toolkit/failures';
 import { createGitHubClient } from '@sre-toolkit/github';
 import { inputs } from './inputs';
@@ -31,10 +33,7 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     log: (m) => rt.info(m),
     budgetMs: i['github-timeout'],
   });
-  const found = await detect(rt, client, where, i);
-  if ('error' in found) return rt.setFailed(found.error);
-
-  const delivered = await sendNotifications(rt, found.notifications, {
+  const notify: NotifyOptions = {
     webhooks: i['webhook-url'],
     mention: i.mention,
     dryRun: i['dry-run'],
@@ -42,6 +41,11 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     userAgent: USER_AGENT,
     timeoutMs: i['discord-timeout'],
     ...(transport ? { transport } : {}),
-  });
+  };
+  const found = await detect(rt, client, where, i);
+  // GitHub failed mid-read: the triggering run may still be worth an alert (streak unknown).
+  if ('error' in found) return reportUnread(rt, found.error, found, notify, where.repository);
+
+  const delivered = await sendNotifications(rt, found.notifications, notify);
   reportDetection(rt, found, delivered, { ...i, repository: where.repository });
 }

@@ -66,6 +66,23 @@ describe('scan pagination', () => {
     expect(result.targets[0]?.analysis.current).toMatchObject({ count: 1000, unbounded: true });
   });
 
+  it('leaves fork runs out of the streak, counts them, and pages on past them', async () => {
+    seed([...Array(50).fill('success'), ...Array(30).fill('failure')]);
+    for (let i = 0; i < 100; i++)
+      gh.addRun({
+        workflow: 'CI',
+        conclusion: 'success',
+        event: 'pull_request',
+        headRepository: 'someone/app',
+        createdAt: new Date(now.getTime() - 30_000),
+      });
+    const result = await scan(client, config({ flaky: false }));
+    expect(pages()).toEqual(['1', '2']);
+    expect(result.forkRuns).toBe(100);
+    expect(result.targets[0]?.analysis.current).toMatchObject({ count: 30, unbounded: false });
+    expect(result.targets[0]?.runs).toHaveLength(80);
+  });
+
   it('reads the whole lookback window for a failure rate', async () => {
     seed([...Array(150).fill('success'), 'failure']);
     const result = await scan(client, config({ failureRate: 0.5 }));

@@ -1,6 +1,6 @@
 import { oneLine, type RunContext } from '@sre-toolkit/action';
 import { toRunInfo, type RunInfo } from '@sre-toolkit/github';
-import { fromRepository, type RunOrigin } from './runs';
+import { fromRepository } from './runs';
 
 /**
  * What the detector looks at, read from the run's context: the repository, and in `workflow_run`
@@ -117,14 +117,11 @@ export function readTrigger(
     display_title: text(wr.display_title) ?? '',
     head_commit: { message: text(object(wr.head_commit)?.message) ?? '' },
     actor: { login: text(object(wr.actor)?.login) ?? '' },
+    repository: { id: count(object(wr.repository)?.id) },
+    head_repository: originOf(wr.head_repository),
   });
-  const origin: RunOrigin = {
-    event: run.event,
-    repository: originOf(wr.repository),
-    head_repository: wr.head_repository === null ? null : originOf(wr.head_repository),
-  };
-  if (!fromRepository(origin, repository)) {
-    const fork = origin.head_repository?.full_name;
+  if (!fromRepository(run, repository)) {
+    const fork = run.headRepository?.fullName;
     return {
       skip: oneLine(
         `Nothing to do: run ${id} of ${run.workflowName || `workflow ${workflowId}`} on ${run.branch ?? 'no branch'} ran code from ${fork ? `the fork ${fork}` : 'a fork'}; runs from forks never open or close an incident.`,
@@ -135,7 +132,7 @@ export function readTrigger(
   return { run, workflowPath: path };
 }
 
-function originOf(value: unknown): RunOrigin['repository'] {
+function originOf(value: unknown): { id?: number; full_name?: string } | undefined {
   const o = object(value);
   if (!o) return undefined;
   const id = count(o.id);

@@ -4,6 +4,7 @@ import type { DetectorContext } from './context';
 import { incidentWriter } from './incident-writer';
 import { applyScan, type ApplyResult } from './incidents';
 import { scan, type ScanResult } from './scan';
+import { unreadOutcome, type UnreadOutcome } from './unread-alert';
 
 /**
  * One detection, end to end on the GitHub side: scan (read), then plan and write incidents. What
@@ -34,12 +35,17 @@ export interface Detection extends ApplyResult {
   readonly mode: string;
 }
 
+/** Why a detection ended early and, when GitHub failed mid-read, what the triggering run allows. */
+export interface DetectionError extends UnreadOutcome {
+  readonly error: string;
+}
+
 export async function detect(
   rt: Runtime,
   client: GitHubClient,
   where: DetectorContext,
   i: DetectorInputs,
-): Promise<Detection | { readonly error: string }> {
+): Promise<Detection | DetectionError> {
   let requests = 0;
   client.hook.before('request', () => {
     requests++;
@@ -70,7 +76,7 @@ export async function detect(
       ...(where.self ? { self: where.self } : {}),
     });
   } catch (error) {
-    return { error: describeScanError(error, where.repository) };
+    return { error: describeScanError(error, where.repository), ...unreadOutcome(where, i, error, now) };
   }
   for (const w of result.warnings) rt.warning(oneLine(w), 'Unknown workflow');
   if (!result.targets.length && i.workflows.length && result.warnings.length === i.workflows.length)

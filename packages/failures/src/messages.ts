@@ -75,6 +75,39 @@ export function streakAlertEmbed(a: StreakAlert): Embed {
   };
 }
 
+/**
+ * The alert of a failed run whose history could not be read (GitHub timed out or failed): what is
+ * known is this one run, so it says that and that the streak is unknown.
+ */
+export function unreadAlertEmbed(
+  run: RunInfo,
+  workflow: string,
+  how: string,
+  repository: string,
+  now: Date,
+): Embed {
+  const { emoji, color } = TONES.failure;
+  const branch = run.branch ?? '';
+  return {
+    title: plain(`${emoji} ${workflow} failed on ${branch}; streak unknown (GitHub ${how})`),
+    url: run.url,
+    color,
+    description: `${escapeMarkdown(repository)}: run ${run.id} ended ${inlineCode(run.conclusion ?? 'unknown')}. The failure history could not be read from GitHub (${escapeMarkdown(how)}), so the streak is unknown and no incident was read or recorded.`,
+    fields: [
+      { name: 'Workflow', value: escapeMarkdown(workflow), inline: true },
+      { name: 'Branch', value: inlineCode(branch) || '—', inline: true },
+      { name: 'Failures in a row', value: 'unknown', inline: true },
+      {
+        name: 'Failed run',
+        value: `${maskedLink(`run ${run.id}`, run.url)}${run.headSha ? ` at ${inlineCode(shortSha(run.headSha))}` : ''}${
+          run.title ? ` ${escapeMarkdown(firstLine(run.title))}` : ''
+        }`,
+      },
+    ],
+    timestamp: now.toISOString(),
+  };
+}
+
 export interface RecoveryNotice {
   readonly state: StreakState;
   readonly fixedBy?: RunInfo;

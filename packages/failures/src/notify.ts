@@ -8,6 +8,9 @@ import {
 } from '@sre-toolkit/discord';
 import type { Notification } from './incidents';
 
+/** What a message needs of a notification (an alert without history has no scan target). */
+export type Sendable = Pick<Notification, 'title' | 'embed' | 'pings'>;
+
 export interface NotifyOptions {
   readonly webhooks: readonly Webhook[];
   readonly mention: Mentions;
@@ -24,12 +27,12 @@ export interface NotifyOptions {
  * and cleared rates never do, so they travel in messages of their own. In a dry run, or without a
  * webhook, every message's full payload goes to the log and the job summary instead.
  */
-export async function sendNotifications(
+export async function sendNotifications<N extends Sendable>(
   rt: Runtime,
-  notifications: readonly Notification[],
+  notifications: readonly N[],
   options: NotifyOptions,
-): Promise<Set<Notification>> {
-  const delivered = new Set<Notification>();
+): Promise<Set<N>> {
+  const delivered = new Set<N>();
   if (options.dryRun) for (const n of notifications) rt.info(`Dry run: would send "${oneLine(n.title)}"`);
   const batches = [notifications.filter((n) => n.pings), notifications.filter((n) => !n.pings)].filter(
     (b) => b.length,

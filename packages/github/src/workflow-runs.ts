@@ -25,6 +25,16 @@ export interface RunInfo {
   /** First line of the head commit message (or the run's display title). */
   readonly title: string;
   readonly actor: string;
+  /** Where the run's code came from (`head_repository`): a fork's pull request shows the fork. */
+  readonly headRepository?: RepositoryOfRun;
+  /** The id of the repository the run belongs to (`repository.id`), to compare with headRepository's. */
+  readonly repositoryId?: number;
+}
+
+/** The parts of a repository a run names that tell where its code came from. Either may be missing. */
+export interface RepositoryOfRun {
+  readonly id?: number;
+  readonly fullName?: string;
 }
 
 /** Narrows a run body (REST or `workflow_run` payload) to `RunInfo`. */
@@ -45,8 +55,12 @@ export function toRunInfo(run: {
   display_title?: string;
   head_commit?: { message?: string } | null;
   actor?: { login?: string } | null;
+  repository?: { id?: number } | null;
+  head_repository?: { id?: number; full_name?: string } | null;
 }): RunInfo {
   const message = run.head_commit?.message ?? run.display_title ?? '';
+  const head = run.head_repository;
+  const repositoryId = run.repository?.id;
   return {
     id: run.id,
     workflowId: run.workflow_id,
@@ -63,6 +77,15 @@ export function toRunInfo(run: {
     headSha: run.head_sha,
     title: (message.split(/\r?\n/)[0] ?? '').trim(),
     actor: run.actor?.login ?? '',
+    ...(head
+      ? {
+          headRepository: {
+            ...(typeof head.id === 'number' ? { id: head.id } : {}),
+            ...(typeof head.full_name === 'string' ? { fullName: head.full_name } : {}),
+          },
+        }
+      : {}),
+    ...(typeof repositoryId === 'number' ? { repositoryId } : {}),
   };
 }
 

@@ -222,6 +222,29 @@ describe('GitHub stand-in responses match the OpenAPI description', () => {
     expect((latestJobs.body as { total_count: number }).total_count).toBe(1);
   });
 
+  it("shows a seeded head repository as a fork's, and the repository itself by default", async () => {
+    const own = await startGitHubServer({ workflows: [{ name: 'CI', path: 'ci.yml' }] });
+    try {
+      const fork = own.addRun({ workflow: 'CI', event: 'pull_request', headRepository: 'someone/app' });
+      const push = own.addRun({ workflow: 'CI' });
+      const read = async (id: number) => {
+        const res = await fetch(`${own.url}/repos/acme/mara/actions/runs/${id}`, {
+          headers: { authorization: `token ${own.token}` },
+        });
+        return (await res.json()) as Record<string, { id: number; full_name: string; fork: boolean }>;
+      };
+      const forked = await read(fork.id);
+      expectValid('/repos/{owner}/{repo}/actions/runs/{run_id}', 'get', '200', forked);
+      expect(forked.head_repository).toMatchObject({ full_name: 'someone/app', fork: true });
+      expect(forked.head_repository?.id).not.toBe(forked.repository?.id);
+      const pushed = await read(push.id);
+      expect(pushed.head_repository).toMatchObject({ full_name: 'acme/mara', fork: false });
+      expect(pushed.head_repository?.id).toBe(pushed.repository?.id);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('creates, lists, updates and comments issues, with labels', async () => {
     const label = await send('POST', '/repos/acme/mara/labels', {
       name: 'repeated-failure',

@@ -76,6 +76,8 @@ export interface StoredRun {
   commitMessage: string;
   actor: string;
   createdAt: string;
+  /** Where the run's code came from when that is not `repository`: a fork, for a pull request from one. */
+  headRepository?: StoredRepository;
   /** Every attempt, oldest first; the last one is what the run shows. */
   attempts: StoredAttempt[];
   jobs: StoredJob[];
@@ -137,6 +139,11 @@ export interface RunSeed {
   readonly headSha?: string;
   readonly message?: string;
   readonly actor?: string;
+  /**
+   * `owner/name` of the repository the run's code came from (`head_repository`), e.g. the fork of a
+   * pull request. Default: the run's own repository.
+   */
+  readonly headRepository?: string;
   /** Conclusions of earlier attempts, oldest first (makes `run_attempt` = length + 1). */
   readonly previousAttempts?: readonly Conclusion[];
   /**

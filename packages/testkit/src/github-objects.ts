@@ -198,7 +198,9 @@ export class GitHubObjects {
         committer: { name: 'GitHub', email: 'noreply@github.com' },
       },
       repository: this.minimalRepository(repo),
-      head_repository: this.minimalRepository(repo),
+      head_repository: r.headRepository
+        ? { ...this.minimalRepository(r.headRepository), fork: true }
+        : this.minimalRepository(repo),
     };
   }
 

@@ -89,6 +89,12 @@ export class GitHubStore {
     return repo;
   }
 
+  /** A repository runs can come from without the stand-in serving it (a fork nobody seeded). */
+  private fork(fullName: string): StoredRepository {
+    const [owner = '', name = ''] = fullName.split('/');
+    return { id: 700000000 + this.id(), owner, name, fullName, defaultBranch: 'main', private: false };
+  }
+
   addWorkflow(w: {
     name: string;
     path?: string;
@@ -139,6 +145,9 @@ export class GitHubStore {
       commitMessage: message,
       actor: r.actor ?? 'octocat',
       createdAt: new Date(created).toISOString(),
+      ...(r.headRepository && r.headRepository !== repo.fullName
+        ? { headRepository: this.repositories.get(r.headRepository) ?? this.fork(r.headRepository) }
+        : {}),
       attempts,
       jobs: attempts.flatMap((a) =>
         this.makeJobs(
