@@ -1,5 +1,6 @@
 export * from './crash-report-json-schema';
 export * from './crash-report-schema';
+export * from './byte-size';
 export * from './dart-stack';
 export * from './digest';
 export * from './digest-messages';
