@@ -23,6 +23,9 @@ import type { CrashGroup } from './groups';
 
 type Embed = NonNullable<WebhookMessage['embeds']>[number];
 
+/** The reason names files and URLs: it stays in the run's log and summary. */
+const PARTIAL = '⚠️ Partial: reading stopped before the end of the sources; see the run.';
+
 function totalsLine(d: Digest): string {
   const t = d.totals;
   return [
@@ -73,7 +76,7 @@ export function digestMessages(d: Digest, ctx: DigestContext): WebhookMessage[] 
     const embed: Embed = fields.length ? { color, fields } : { color };
     if (i === 0) {
       embed.title = title;
-      embed.description = totalsLine(d);
+      embed.description = ctx.partial ? `${totalsLine(d)}\n${PARTIAL}` : totalsLine(d);
       if (ctx.url) embed.url = ctx.url;
     } else {
       embed.title = `Top groups ${i + 1}–${Math.min(i + 10, groupFields.length)}`;

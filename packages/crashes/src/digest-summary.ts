@@ -21,6 +21,7 @@ export function digestMarkdown(d: Digest, ctx: DigestContext): string {
   const parts = [
     `### ${title}`,
     '',
+    ...(ctx.partial ? [`> ⚠️ Partial digest. ${cell(ctx.partial)}`, ''] : []),
     `Window ${d.window.start} → ${d.window.end}; ${n(t.history)} earlier reports form the history.`,
     '',
     table(

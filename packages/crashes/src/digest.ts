@@ -40,6 +40,8 @@ export interface DigestContext {
   readonly top: number;
   /** How the window is named in titles, e.g. `24h` (defaults to a formatted duration). */
   readonly windowLabel?: string;
+  /** Why reading stopped before the end of the sources, when it did: the digest is partial. */
+  readonly partial?: string;
 }
 
 export const ARROWS: Record<Trend, string> = { new: '🆕', up: '↑', down: '↓', flat: '→' };
