@@ -208,7 +208,7 @@ describe('crash-digest bundle on the known-bugs corpus', () => {
       expect(run.masked).toContain(token);
       expect(run.log).not.toContain(token);
       expect(discord.received).toHaveLength(0);
-      expect(run.log).toContain('Dry run: the digest would be one message');
+      expect(run.log).toContain('Discord crash digest (not sent: dry run), one message');
     } finally {
       server.close();
     }

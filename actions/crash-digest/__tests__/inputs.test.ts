@@ -26,7 +26,32 @@ describe('crash-digest inputs', () => {
       'min-events': 10,
       scrub: true,
       'dry-run': false,
+      'source-timeout': 300_000,
+      'source-max-bytes': 512 * 1024 * 1024,
+      'discord-timeout': 30_000,
     });
+  });
+
+  it('reads sizes and budgets, and refuses sizes and waits out of range', () => {
+    const good: Record<string, string> = { 'source-max-bytes': '64KiB', 'source-timeout': '2s' };
+    const parsed = parseInputs(inputs, (n) => good[n] ?? '');
+    expect(parsed.ok && [parsed.value['source-max-bytes'], parsed.value['source-timeout']]).toEqual([
+      65_536, 2000,
+    ]);
+    const bad: Record<string, string> = {
+      'source-timeout': '7h',
+      'source-max-bytes': '10MB',
+      'discord-timeout': '0s',
+    };
+    const refused = parseInputs(inputs, (n) => bad[n] ?? '');
+    expect(refused.ok ? [] : refused.errors).toEqual([
+      { input: 'source-timeout', message: 'must be at most 6h, got "7h"' },
+      {
+        input: 'source-max-bytes',
+        message: 'must be a size from 1KiB to 16GiB, like 64MiB or 512MiB, got "10MB"',
+      },
+      { input: 'discord-timeout', message: 'must be a duration like 500ms, 30s, 15m, 24h or 14d, got "0s"' },
+    ]);
   });
 
   it('keeps commas inside globs and splits sources by line only', () => {

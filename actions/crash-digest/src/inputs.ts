@@ -9,7 +9,9 @@ import {
   secret,
   splitList,
   text,
+  wait,
 } from '@sre-toolkit/action';
+import { parseByteSize } from '@sre-toolkit/crashes';
 import { parseMentions, webhookUrls } from '@sre-toolkit/discord';
 
 /** One path or glob per line; commas stay, since globs use them in `{a,b}`. */
@@ -32,16 +34,29 @@ const packages = () =>
       : { value: names };
   });
 
+/** A size like 512MiB, from 1 KiB to 16 GiB. */
+const bytes = () =>
+  rule<number>((t) => {
+    const n = parseByteSize(t);
+    if (n === undefined || n < 1024 || n > 16 * 1024 ** 3) {
+      return { error: `must be a size from 1KiB to 16GiB, like 64MiB or 512MiB, got ${JSON.stringify(t)}` };
+    }
+    return { value: n };
+  });
+
 /** The single source of truth for crash-digest's inputs: names, defaults and rules. */
 export const inputs = {
   source: input(lines()),
   'source-url': input(optionalUrl(), '', { secret: secret.urls }),
   'source-token': input(text(), '', { secret: secret.value }),
+  'source-timeout': input(wait(), '5m'),
+  'source-max-bytes': input(bytes(), '512MiB'),
   'app-package': input(packages()),
   window: input(duration(), '24h'),
   top: input(integer(1, 50), '10'),
   'webhook-url': input(webhookUrls(), '', { secret: secret.webhookUrls }),
   'alerts-webhook-url': input(webhookUrls(), '', { secret: secret.webhookUrls }),
+  'discord-timeout': input(wait(), '30s'),
   'spike-factor': input(number(1, 1000), '3'),
   'min-events': input(integer(1), '10'),
   'digest-file': input(text()),

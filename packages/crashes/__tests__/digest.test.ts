@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { crashCorpusLines, DAY, HOUR, validateWebhookBody } from '@sre-toolkit/testkit';
-import { alertMessages, digestMarkdown, digestMessages, toDigest, windowLabel } from '../src/digest';
+import { toDigest, windowLabel } from '../src/digest';
+import { alertMessages, digestMessages } from '../src/digest-messages';
+import { digestMarkdown } from '../src/digest-summary';
 import { CrashGrouper } from '../src/groups';
 
 const NOW = Date.parse('2026-11-28T06:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fingerprintCrash, groupTitle } from '../src/fingerprint';
-import { normalizeReport, type Crash } from '../src/report';
+import { normalizeReport, type Crash } from '../src/normalize';
 
 const base = {
   type: 'StateError',

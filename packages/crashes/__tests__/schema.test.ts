@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { CORPUS_INVALID_LINES, crashCorpusLines, REPO_ROOT } from '@sre-toolkit/testkit';
-import { crashReportJsonSchema } from '../src/schema';
+import { crashReportJsonSchema } from '../src/crash-report-json-schema';
 
 const committed = join(REPO_ROOT, 'docs', 'crash-report.schema.json');
 

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'prettier';
-import { crashReportJsonSchema } from '../src/schema';
+import { crashReportJsonSchema } from '../src/crash-report-json-schema';
 
 const target = join(
   dirname(fileURLToPath(import.meta.url)),

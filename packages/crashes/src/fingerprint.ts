@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parameterize } from './parameterize';
-import type { Crash, Frame } from './report';
+import type { Crash, Frame } from './normalize';
 
 /** Bump when the algorithm changes, so old and new groups never merge silently (REFERENCE §4). */
 export const FINGERPRINT_VERSION = 'fp:v1';

@@ -1,5 +1,5 @@
 import { fingerprintCrash, groupTitle, type Fingerprint } from './fingerprint';
-import { normalizeReport, TraceCache, UNKNOWN_VERSION, type Crash, type Frame } from './report';
+import { normalizeReport, TraceCache, UNKNOWN_VERSION, type Crash, type Frame } from './normalize';
 import { displayUri } from './scrub';
 import { compareVersions, versionLabel } from './versions';
 

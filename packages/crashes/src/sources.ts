@@ -1,4 +1,13 @@
-import { describeUrl, forEachFileRecord, forEachUrlRecord, resolveSourceFiles, SourceError } from './reader';
+import {
+  describeUrl,
+  forEachFileRecord,
+  forEachUrlRecord,
+  MAX_RECORD_BYTES,
+  ReadBudget,
+  ReadStopped,
+  resolveSourceFiles,
+  SourceError,
+} from './reader';
 
 export interface SourceOptions {
   /** `source`: paths or globs, relative to `cwd`. */
@@ -8,6 +17,11 @@ export interface SourceOptions {
   readonly url?: string;
   readonly token?: string;
   readonly userAgent: string;
+  /** `source-timeout` and `source-max-bytes`, for all sources together; no limit without them. */
+  readonly budget?: ReadBudget;
+  /** Called once for each record skipped for being over `maxRecord` bytes. */
+  readonly onOversized?: () => void;
+  readonly maxRecord?: number;
 }
 
 export interface SourceLog {
@@ -15,19 +29,36 @@ export interface SourceLog {
   warning(message: string): void;
 }
 
+/** What was read; `stopped` says why reading ended before the end of the sources. */
+export type SourceResult = { records: number; stopped?: string } | { error: string };
+
 /**
  * Streams every record of every source into `onRecord`, file by file, then the URL. Problems a
- * user can fix (nothing matched, the URL refused) come back as a message; only bugs throw.
+ * user can fix (nothing matched, the URL refused) come back as a message; only bugs throw. When
+ * the budget ends reading, the records so far stand, with a warning: a partial digest beats none.
  */
 export async function readSources(
   options: SourceOptions,
   onRecord: (text: string) => void,
   log: SourceLog,
-): Promise<{ records: number } | { error: string }> {
+): Promise<SourceResult> {
   let records = 0;
+  const read = {
+    maxRecord: options.maxRecord ?? MAX_RECORD_BYTES,
+    onOversized: () => {
+      options.onOversized?.();
+      records++;
+    },
+    ...(options.budget ? { budget: options.budget } : {}),
+  };
   const count = (text: string) => {
     onRecord(text);
     records++;
+  };
+  const stop = (error: ReadStopped) => {
+    const reason = `Reading stopped: ${error.message}. The digest covers only the ${records.toLocaleString('en-US')} records read before.`;
+    log.warning(reason);
+    return { records, stopped: reason };
   };
   if (options.patterns.length) {
     const { files, unmatched } = await resolveSourceFiles(options.patterns, options.cwd);
@@ -42,8 +73,9 @@ export async function readSources(
     for (const file of files) {
       const before = records;
       try {
-        await forEachFileRecord(file, count);
+        await forEachFileRecord(file, count, read);
       } catch (error) {
+        if (error instanceof ReadStopped) return stop(error);
         if (!isFileError(error)) throw error;
         return { error: `source file ${file} could not be read (${error.code}).` };
       }
@@ -60,8 +92,10 @@ export async function readSources(
           ...(options.token ? { token: options.token } : {}),
         },
         count,
+        read,
       );
     } catch (error) {
+      if (error instanceof ReadStopped) return stop(error);
       if (!(error instanceof SourceError)) throw error;
       return { error: `${error.message} (${describeUrl(options.url)}).` };
     }

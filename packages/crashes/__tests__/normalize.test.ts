@@ -1,13 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  crashReportSchema,
-  isCrashReport,
-  isSentryEvent,
-  normalizeReport,
-  parseIsoTimestamp,
-  sentryEventSchema,
-  type Crash,
-} from '../src/report';
+import { crashReportSchema, isCrashReport } from '../src/crash-report-schema';
+import { normalizeReport, parseIsoTimestamp, type Crash } from '../src/normalize';
+import { isSentryEvent, sentryEventSchema } from '../src/sentry-event-schema';
 
 const appReport = {
   type: 'StateError',
