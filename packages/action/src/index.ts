@@ -1,7 +1,26 @@
-export * from './context';
-export * from './durations';
-export * from './inputs';
-export * from './runtime';
-export * from './secrets';
-export * from './summary';
-export * from './untrusted';
+// The package's public surface: what other packages, actions, tests and scripts import.
+// Anything else is internal; the package's own tests import modules directly.
+export { type RunContext, readRunContext } from './context';
+export { formatDuration, parseDuration } from './durations';
+export {
+  type InputError,
+  bool,
+  choice,
+  choiceIgnoringCase,
+  choices,
+  duration,
+  input,
+  integer,
+  number,
+  optionalUrl,
+  parseInputs,
+  rule,
+  shortText,
+  splitList,
+  text,
+  wait,
+} from './inputs';
+export { type Runtime, actionsRuntime, reportInputErrors } from './runtime';
+export { MASK, type SecretRule, WEBHOOK_PATH, headerSecrets, maskUrl, secret, urlSecrets } from './secrets';
+export { type Cell, cell, link, table } from './summary';
+export { cleanText, oneLine } from './untrusted';

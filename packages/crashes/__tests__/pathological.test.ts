@@ -82,7 +82,9 @@ const RUNS = [
   '<anonymous closure>',
 ];
 const SIZE = 100 * 1024;
-const LIMIT_MS = 200;
+// Linear passes take tens of ms; a backtracking pattern takes seconds to minutes on 100 KB. The margin
+// keeps a loaded two-core CI runner from failing a linear pattern.
+const LIMIT_MS = 1000;
 
 /** The fastest of two calls: one slow call on a busy machine is noise, a slow pattern is slow twice. */
 function timeOf(f: (text: string) => unknown, text: string): number {
@@ -96,24 +98,20 @@ function timeOf(f: (text: string) => unknown, text: string): number {
 }
 
 describe('every pattern that sees report text runs in linear time', () => {
-  it.each(Object.keys(subjects))(
-    '%s handles 100 KB runs of each pathological piece within 200 ms',
-    (name) => {
-      const f = subjects[name] as (text: string) => unknown;
-      const slow: string[] = [];
-      for (const run of RUNS) {
-        for (const tail of ['', '!', '\n']) {
-          const text = run.repeat(Math.ceil(SIZE / run.length)).slice(0, SIZE) + tail;
-          const ms = timeOf(f, text);
-          if (ms >= LIMIT_MS)
-            slow.push(`${JSON.stringify(run)}+${JSON.stringify(tail)}: ${ms.toFixed(0)} ms`);
-        }
+  it.each(Object.keys(subjects))('%s handles 100 KB runs of each pathological piece within 1 s', (name) => {
+    const f = subjects[name] as (text: string) => unknown;
+    const slow: string[] = [];
+    for (const run of RUNS) {
+      for (const tail of ['', '!', '\n']) {
+        const text = run.repeat(Math.ceil(SIZE / run.length)).slice(0, SIZE) + tail;
+        const ms = timeOf(f, text);
+        if (ms >= LIMIT_MS) slow.push(`${JSON.stringify(run)}+${JSON.stringify(tail)}: ${ms.toFixed(0)} ms`);
       }
-      expect(slow).toEqual([]);
-    },
-  );
+    }
+    expect(slow).toEqual([]);
+  });
 
-  it('handles 100 KB texts made of random pathological pieces within 200 ms per call', () => {
+  it('handles 100 KB texts made of random pathological pieces within 1 s per call', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...RUNS), { minLength: 1, maxLength: 6 }), (pieces) => {
         // Each piece repeated into a long run, the runs one after another.

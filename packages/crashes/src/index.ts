@@ -1,17 +1,7 @@
-export * from './crash-report-json-schema';
-export * from './crash-report-schema';
-export * from './dart-stack';
-export * from './byte-size';
-export * from './digest';
-export * from './digest-run';
-export * from './digest-messages';
-export * from './digest-summary';
-export * from './fingerprint';
-export * from './groups';
-export * from './normalize';
-export * from './parameterize';
-export * from './reader';
-export * from './scrub';
-export * from './sentry-event-schema';
-export * from './sources';
-export * from './versions';
+// The package's public surface: what other packages, actions, tests and scripts import.
+// Anything else is internal; the package's own tests import modules directly.
+export { parseByteSize } from './byte-size';
+export { windowLabel } from './digest';
+export { alertMessages, digestMessages } from './digest-messages';
+export { collectDigest, publishDigest } from './digest-run';
+export { type CrashGroup } from './groups';

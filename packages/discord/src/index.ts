@@ -1,8 +1,23 @@
-export * from './deliver';
-export * from './markdown';
-export * from './message';
-export * from './status';
-export * from './transport';
-export * from './truncate';
-export * from './webhook-url';
-export * from './post';
+// The package's public surface: what other packages, actions, tests and scripts import.
+// Anything else is internal; the package's own tests import modules directly.
+export {
+  commitLine,
+  escapeMarkdown,
+  firstLine,
+  inlineCode,
+  maskedLink,
+  neutralizeMentions,
+} from './markdown';
+export {
+  type Embed,
+  type Mentions,
+  NO_MENTIONS,
+  type WebhookMessage,
+  buildMessage,
+  buildMessages,
+  parseMentions,
+} from './message';
+export { deliverySummary, postMessages, previewMessages, sendMessages, webhookUrls } from './post';
+export { TONES, type Tone, parseColor } from './status';
+export { type HttpRequest, type Transport } from './transport';
+export { FOREIGN_HOST_RULE, type Webhook } from './webhook-url';

@@ -1,4 +1,5 @@
 import type { RunInfo } from '@sre-toolkit/github';
+import type { ScanResult } from './scan';
 
 /** A run that succeeded on a re-run after an earlier attempt failed: a flake on that commit. */
 export interface Flake {
@@ -34,4 +35,11 @@ export function flakeOf(run: RunInfo, previous: RunInfo, failing: ReadonlySet<st
     title: run.title,
     created_at: run.createdAt,
   };
+}
+
+/** Every flaky re-run of a scan, named by its workflow (the `flaky` output and the summary). */
+export function flakeOutputs(scan: ScanResult): Flake[] {
+  return scan.targets.flatMap((t) =>
+    t.flakes.map((f) => ({ ...f, workflow: f.workflow || t.workflow.name })),
+  );
 }

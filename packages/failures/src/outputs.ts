@@ -1,7 +1,7 @@
 import { formatDuration, oneLine, type Runtime } from '@sre-toolkit/action';
 import type { StreakState } from './decide';
 import type { Detection, DetectorInputs } from './detector';
-import type { Flake } from './flaky';
+import { flakeOutputs } from './flaky';
 import type { Notification } from './incidents';
 import type { ScanResult } from './scan';
 import { summaryMarkdown } from './summary';
@@ -57,12 +57,6 @@ export function streakOutputs(scan: ScanResult, notifications: readonly Notifica
     }
   }
   return out;
-}
-
-export function flakeOutputs(scan: ScanResult): Flake[] {
-  return scan.targets.flatMap((t) =>
-    t.flakes.map((f) => ({ ...f, workflow: f.workflow || t.workflow.name })),
-  );
 }
 
 /** Every output, as the runner takes them (strings). */

@@ -1,7 +1,7 @@
 import { cell, link, oneLine, table, type Cell } from '@sre-toolkit/action';
 import type { RunInfo } from '@sre-toolkit/github';
 import type { Notification } from './incidents';
-import { flakeOutputs } from './outputs';
+import { flakeOutputs } from './flaky';
 import type { ScanResult, Target } from './scan';
 import { outcomeOf } from './streaks';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { startGitHubServer, type GitHubServer } from '@sre-toolkit/testkit';
-import { createGitHubClient, describeGitHubError } from '../src/index';
+import { createGitHubClient } from '../src/client';
+import { describeGitHubError } from '../src/errors';
 
 let gh: GitHubServer;
 beforeAll(async () => {

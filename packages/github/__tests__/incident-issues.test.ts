@@ -2,14 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { startGitHubServer, type GitHubServer } from '@sre-toolkit/testkit';
 import {
   closeIncidentIssue,
-  createGitHubClient,
   findIncidentIssue,
   incidentMarker,
   openIncidentIssue,
   parseIncidentBody,
   updateIncidentIssue,
-  type GitHubClient,
-} from '../src/index';
+} from '../src/incident-issues';
+import { createGitHubClient, type GitHubClient } from '../src/client';
 
 let gh: GitHubServer;
 let client: GitHubClient;

@@ -5,8 +5,8 @@ import {
   type GitHubProxy,
   type GitHubServer,
 } from '@sre-toolkit/testkit';
+import { createGitHubClient, type GitHubClient } from '../src/client';
 import {
-  createGitHubClient,
   escapeHtmlComment,
   findIncidentIssue,
   incidentMarker,
@@ -14,8 +14,7 @@ import {
   openIncidentIssue,
   parseIncidentBody,
   updateIncidentIssue,
-  type GitHubClient,
-} from '../src/index';
+} from '../src/incident-issues';
 
 let gh: GitHubServer;
 let proxy: GitHubProxy;

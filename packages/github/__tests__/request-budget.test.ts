@@ -1,7 +1,9 @@
 import * as http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { listenOnLoopback, startGitHubServer, type GitHubServer } from '@sre-toolkit/testkit';
-import { createGitHubClient, describeGitHubError, GitHubTimeoutError } from '../src/index';
+import { createGitHubClient } from '../src/client';
+import { describeGitHubError } from '../src/errors';
+import { GitHubTimeoutError } from '../src/request-budget';
 
 let gh: GitHubServer;
 /** Accepts connections, reads requests, never answers. */

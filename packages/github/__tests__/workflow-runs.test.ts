@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { webhookExamples } from '@sre-toolkit/testkit';
-import { toRunInfo } from '../src/index';
+import { toRunInfo } from '../src/workflow-runs';
 
 type RunBody = Parameters<typeof toRunInfo>[0];
 const example = webhookExamples().find((e) => e.event === 'workflow_run' && e.payload.action === 'completed');

@@ -1,5 +1,24 @@
-export * from './client';
-export * from './errors';
-export * from './incident-issues';
-export * from './workflow-runs';
-export * from './request-budget';
+// The package's public surface: what other packages, actions, tests and scripts import.
+// Anything else is internal; the package's own tests import modules directly.
+export { type GitHubClient, type GitHubClientOptions, createGitHubClient } from './client';
+export { describeGitHubError } from './errors';
+export {
+  type IncidentIssue,
+  closeIncidentIssue,
+  listIncidentIssues,
+  openIncidentIssue,
+  statusOf,
+  updateIncidentIssue,
+} from './incident-issues';
+export { GitHubTimeoutError, isTimeoutError } from './request-budget';
+export {
+  type ApiWorkflow,
+  type FailedStep,
+  type ListRunsOptions,
+  type RunInfo,
+  failedSteps,
+  getRunAttempt,
+  listCompletedRuns,
+  listWorkflows,
+  toRunInfo,
+} from './workflow-runs';

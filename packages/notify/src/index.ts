@@ -1,6 +1,6 @@
-export * from './events';
-export * from './notification';
-export * from './payload-access';
-export * from './templates';
-export * from './author-inputs';
-export * from './compose';
+// The package's public surface: what other packages, actions, tests and scripts import.
+// Anything else is internal; the package's own tests import modules directly.
+export { parseFields, parseStartedAt } from './author-inputs';
+export { compose } from './compose';
+export { STATUSES, TEMPLATES } from './notification';
+export { inputProblems, notifyRequest, targetWebhooks, type NotifyInputs } from './notify-inputs';

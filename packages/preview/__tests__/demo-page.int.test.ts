@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { CHANNELS, runDemo, allScenarios, type DemoResult } from '../src';
+import { CHANNELS, runDemo, type DemoResult } from '../src/demo';
+import { allScenarios } from '../src/scenarios';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);

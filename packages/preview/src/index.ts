@@ -1,6 +1,5 @@
-export * from './discord-html';
-export * from './markdown';
-export * from './page';
-export * from './demo';
-export * from './scenarios';
-export * from './preview';
+// The package's public surface: what other packages, actions, tests and scripts import.
+// Anything else is internal; the package's own tests import modules directly.
+export { runDemo } from './demo';
+export { parsePreviewArgs, previewEvent } from './preview';
+export { allScenarios } from './scenarios';

@@ -1,11 +1,7 @@
-export * from './expectations';
-export * from './http-attempt';
-export * from './incidents';
-export * from './masking';
-export * from './probe';
-export * from './messages';
-export * from './summary';
-export * from './targets';
-export * from './alerts';
-export * from './github-store';
-export * from './health-check';
+// The package's public surface: what other packages, actions, tests and scripts import.
+// Anything else is internal; the package's own tests import modules directly.
+export { type IncidentStore } from './alerts';
+export { incidentStoreFor } from './github-store';
+export { alertMessages, checkHealth, downMessage, loadTargets, reportHealth } from './health-check';
+export { type Attempt, type AttemptOutcome } from './http-attempt';
+export { targetsTextSecrets } from './masking';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { startGitHubServer, type GitHubServer } from '../src/index';
+import { startGitHubServer, type GitHubServer } from '../src/github-server';
 
 // GitHub's own OpenAPI description: the stand-in's bodies must satisfy it, so it cannot drift.
 const require = createRequire(import.meta.url);

@@ -1,12 +1,42 @@
-export * from './discord-server';
-export * from './runner';
-export * from './github-model';
-export * from './github-server';
-export { sha } from './github-store';
-export * from './webhook-examples';
-export * from './health-targets';
-export * from './github-seeds';
-export * from './loopback';
-export * from './crash-corpus';
-export * from './fixture-marker';
-export * from './github-proxy';
+// The package's public surface: what other packages, actions, tests and scripts import.
+// Anything else is internal; the package's own tests import modules directly.
+export {
+  CORPUS_BUGS,
+  CORPUS_INVALID_LINES,
+  DAY,
+  HOUR,
+  corpusExpectations,
+  corpusPersonalData,
+  crashCorpusLines,
+} from './crash-corpus';
+export {
+  DISCORD_DEFAULTS,
+  type DiscordServer,
+  startDiscordServer,
+  validateWebhookBody,
+} from './discord-server';
+export { type Conclusion, type RunSeed } from './github-model';
+export { type GitHubProxy, startGitHubProxy } from './github-proxy';
+export { seedBusyRepository } from './github-seeds';
+export { GITHUB_DEFAULTS, type GitHubServer, startGitHubServer } from './github-server';
+export {
+  type HealthTargets,
+  expiredCertificate,
+  hasOpenssl,
+  refusedUrl,
+  selfSignedCertificate,
+  startHealthTargets,
+  startProxy,
+} from './health-targets';
+export { listenOnLoopback } from './loopback';
+export {
+  type ActionRun,
+  REPO_ROOT,
+  type RunOptions,
+  actionYamlDefaults,
+  node24,
+  readActionYaml,
+  runAction,
+  schemaDefaults,
+} from './runner';
+export { plant, webhookExamples } from './webhook-examples';

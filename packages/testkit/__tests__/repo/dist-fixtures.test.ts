@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { corpusPersonalData, corpusSecrets, crashCorpusLines, FIXTURE_MARKER } from '../../src/index';
+import { corpusPersonalData, corpusSecrets, crashCorpusLines } from '../../src/crash-corpus';
+import { FIXTURE_MARKER } from '../../src/fixture-marker';
 import { actionNames, distFiles, ROOT } from './repo-files';
 
 /** Strings only test data holds: the test kit's marker, and the prefix of the corpus's fake live keys. */

@@ -1,0 +1,253 @@
+import { StringDecoder } from 'node:string_decoder';
+import { MAX_RECORD_BYTES, type ReadOptions } from './read-budget';
+
+/**
+ * Bytes in, records out: sniffs the format on the first character that is not blank (nor a
+ * byte-order mark), then splits. NDJSON is split on bytes and each line decoded alone (node:readline
+ * would decode whole chunks into large strings first: same speed, twice the memory). A throwing
+ * `onRecord` stops it: no record is handed over after that. Blank chunks before the first record
+ * are dropped as they come, never joined.
+ */
+export class RecordSink {
+  private splitter: RecordSplitter | undefined;
+  /** The first bytes while they may still be a byte-order mark; undefined once decided. */
+  private bom: Buffer | undefined = Buffer.alloc(0);
+  private failed = false;
+  private readonly emit: (text: string) => void;
+
+  constructor(
+    onRecord: (text: string) => void,
+    private readonly options: ReadOptions = {},
+  ) {
+    this.emit = (text) => {
+      if (this.failed) return;
+      try {
+        onRecord(text);
+      } catch (error) {
+        this.failed = true;
+        throw error;
+      }
+    };
+  }
+
+  push(data: Buffer): void {
+    if (this.failed) return;
+    if (this.splitter) return this.splitter.push(data);
+    let chunk = data;
+    if (this.bom) {
+      // A byte-order mark may itself arrive split: only its (at most 3) bytes are joined.
+      const head = this.bom.length ? Buffer.concat([this.bom, chunk.subarray(0, 3)]) : chunk.subarray(0, 3);
+      const prefix = Math.min(head.length, 3);
+      if (head.subarray(0, prefix).equals(BOM.subarray(0, prefix))) {
+        if (prefix < 3) {
+          this.bom = head;
+          return;
+        }
+        chunk = chunk.subarray(3 - this.bom.length);
+      } else if (this.bom.length) {
+        chunk = Buffer.concat([this.bom, chunk]);
+      }
+      this.bom = undefined;
+    }
+    let first = 0;
+    while (first < chunk.length && isBlank(chunk[first] as number)) first++;
+    if (first === chunk.length) return;
+    this.splitter =
+      chunk[first] === OPEN_ARRAY
+        ? new JsonArraySplitter(this.emit, this.options)
+        : new LineSplitter(this.emit, this.options);
+    this.splitter.push(chunk.subarray(first));
+  }
+
+  end(): void {
+    if (!this.failed) this.splitter?.end();
+  }
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const isBlank = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+
+interface RecordSplitter {
+  push(chunk: Buffer): void;
+  end(): void;
+}
+
+const NEWLINE = 10;
+const CR = 13;
+
+/**
+ * NDJSON: one record per line; CRLF ends and blank lines are fine. A line that straddles chunks is
+ * kept as a list of pieces and joined once; past the record limit it is skipped to its end.
+ */
+export class LineSplitter implements RecordSplitter {
+  private pieces: Buffer[] = [];
+  private pending = 0;
+  /** The current line is over the limit: read to its end, not kept. */
+  private skipping = false;
+  private readonly max: number;
+
+  constructor(
+    private readonly emit: (text: string) => void,
+    private readonly options: ReadOptions = {},
+  ) {
+    this.max = options.maxRecord ?? MAX_RECORD_BYTES;
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    if (this.pending || this.skipping) {
+      const first = chunk.indexOf(NEWLINE);
+      if (first === -1) return this.keep(chunk, 0, chunk.length);
+      this.keep(chunk, 0, first);
+      this.finish();
+      start = first + 1;
+    }
+    const n = chunk.length;
+    while (start < n) {
+      // Blank lines, and the blanks that open a line, in a tight loop: no call per newline.
+      let j = start;
+      for (; j < n; j++) {
+        const c = chunk[j] as number;
+        if (c === NEWLINE) start = j + 1;
+        else if (c !== 0x20 && c !== 0x09 && c !== CR) break;
+      }
+      // Only blanks left: nothing to keep (a line's leading blanks mean nothing to JSON).
+      if (j === n) return;
+      const end = chunk.indexOf(NEWLINE, j);
+      if (end === -1) return this.keep(chunk, start, n);
+      if (end - start > this.max) this.options.onOversized?.();
+      else this.line(chunk, start, end);
+      start = end + 1;
+    }
+  }
+
+  end(): void {
+    if (this.pending || this.skipping) this.finish();
+  }
+
+  private keep(chunk: Buffer, from: number, to: number): void {
+    if (this.skipping || from === to) return;
+    if (this.pending + (to - from) > this.max) {
+      this.pieces = [];
+      this.pending = 0;
+      this.skipping = true;
+      return;
+    }
+    this.pieces.push(chunk.subarray(from, to));
+    this.pending += to - from;
+  }
+
+  private finish(): void {
+    if (this.skipping) {
+      this.skipping = false;
+      this.options.onOversized?.();
+      return;
+    }
+    const joined = Buffer.concat(this.pieces, this.pending);
+    this.pieces = [];
+    this.pending = 0;
+    this.line(joined, 0, joined.length);
+  }
+
+  private line(buf: Buffer, start: number, end: number): void {
+    const stop = end > start && buf[end - 1] === CR ? end - 1 : end;
+    if (stop === start) return;
+    const line = buf.toString('utf8', start, stop);
+    if (line.charCodeAt(0) > 32 || line.trim()) this.emit(line);
+  }
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const OPEN_ARRAY = 91;
+const CLOSE_ARRAY = 93;
+const OPEN_OBJECT = 123;
+const CLOSE_OBJECT = 125;
+const COMMA = 44;
+
+/**
+ * Emits the text of each element of a top-level JSON array (or of several arrays one after
+ * another) as chunks arrive. It only tracks strings and nesting depth; each element is then
+ * parsed by JSON.parse, which finds any syntax error inside it. An element that straddles chunks
+ * is kept as a list of pieces and joined once; past the record limit it is scanned, not kept.
+ */
+export class JsonArraySplitter implements RecordSplitter {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private pieces: string[] = [];
+  private pending = 0;
+  private started = false;
+  private skipping = false;
+  private readonly max: number;
+
+  private readonly decoder = new StringDecoder('utf8');
+  constructor(
+    private readonly emit: (text: string) => void,
+    private readonly options: ReadOptions = {},
+  ) {
+    this.max = options.maxRecord ?? MAX_RECORD_BYTES;
+  }
+
+  push(data: Buffer | string): void {
+    // The decoder keeps a character split between two chunks for the next one.
+    const chunk = typeof data === 'string' ? data : this.decoder.write(data);
+    let from = this.started ? 0 : -1;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) this.inString = false;
+        continue;
+      }
+      if (this.depth === 0) {
+        if (c === OPEN_ARRAY) this.depth = 1;
+        continue;
+      }
+      if (this.depth === 1 && (c === COMMA || c === CLOSE_ARRAY)) {
+        if (from >= 0) this.keep(chunk, from, i);
+        this.finish();
+        from = -1;
+        if (c === CLOSE_ARRAY) this.depth = 0;
+        continue;
+      }
+      if (this.depth === 1 && !this.started && c > 32) {
+        this.started = true;
+        from = i;
+      }
+      if (c === QUOTE) this.inString = true;
+      else if (c === OPEN_ARRAY || c === OPEN_OBJECT) this.depth++;
+      else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) this.depth--;
+    }
+    if (this.started && from >= 0) this.keep(chunk, from, chunk.length);
+  }
+
+  /** A truncated file: hand over what is left, JSON.parse will reject it. */
+  end(): void {
+    this.finish();
+  }
+
+  private keep(chunk: string, from: number, to: number): void {
+    if (this.skipping || from === to) return;
+    if (this.pending + (to - from) > this.max) {
+      this.pieces = [];
+      this.pending = 0;
+      this.skipping = true;
+      return;
+    }
+    this.pieces.push(chunk.slice(from, to));
+    this.pending += to - from;
+  }
+
+  private finish(): void {
+    const skipped = this.skipping;
+    const text = skipped ? '' : this.pieces.join('').trim();
+    this.pieces = [];
+    this.pending = 0;
+    this.started = false;
+    this.skipping = false;
+    if (skipped) this.options.onOversized?.();
+    else if (text) this.emit(text);
+  }
+}

@@ -1,0 +1,81 @@
+import type { InputError } from '@sre-toolkit/action';
+import { FOREIGN_HOST_RULE, type Mentions, type Webhook } from '@sre-toolkit/discord';
+import type { NotifyRequest } from './compose';
+import type { Field, Status, TemplateName } from './notification';
+
+/** discord-notify's inputs as its schema parses them (kebab-case names, as in action.yml). */
+export interface NotifyInputs {
+  readonly 'webhook-url': readonly Webhook[];
+  readonly status: Status;
+  readonly template: TemplateName;
+  readonly title: string;
+  readonly description: string;
+  readonly content: string;
+  readonly url: string;
+  readonly color: number | undefined;
+  readonly username: string;
+  readonly 'avatar-url': string;
+  readonly footer: string;
+  readonly fields: readonly Field[];
+  readonly environment: string;
+  readonly version: string;
+  readonly 'started-at': Date | undefined;
+  readonly mention: Mentions;
+  readonly 'mention-on': readonly Status[];
+  readonly 'notify-on': readonly Status[];
+  readonly 'thread-id': string;
+  readonly 'thread-name': string;
+  readonly 'suppress-notifications': boolean;
+  readonly 'dry-run': boolean;
+  readonly 'allow-any-host': boolean;
+}
+
+/** Rules between inputs, which no single input's rule can see. */
+export function inputProblems(i: NotifyInputs): InputError[] {
+  const problems: InputError[] = [];
+  if (!i['dry-run'] && !i['webhook-url'].length)
+    problems.push({ input: 'webhook-url', message: 'is required unless dry-run is true' });
+  if (i['thread-id'] && i['thread-name'])
+    problems.push({ input: 'thread-name', message: 'cannot be combined with thread-id; use one' });
+  if (i.template === 'plain' && !i.title && !i.description && !i.content && !i.fields.length)
+    problems.push({ input: 'template', message: 'plain needs a title, description, content or fields' });
+  if (!i['allow-any-host'] && i['webhook-url'].some((w) => !w.discordHost))
+    problems.push({ input: 'webhook-url', message: FOREIGN_HOST_RULE });
+  return problems;
+}
+
+/** The inputs in the shape `compose()` takes. */
+export function notifyRequest(i: NotifyInputs): NotifyRequest {
+  return {
+    status: i.status,
+    template: i.template,
+    title: i.title,
+    description: i.description,
+    content: i.content,
+    url: i.url,
+    color: i.color,
+    username: i.username,
+    avatarUrl: i['avatar-url'],
+    footer: i.footer,
+    fields: i.fields,
+    environment: i.environment,
+    version: i.version,
+    startedAt: i['started-at'],
+    mention: i.mention,
+    mentionOn: i['mention-on'],
+    notifyOn: i['notify-on'],
+    threadName: i['thread-name'],
+    suppressNotifications: i['suppress-notifications'],
+  };
+}
+
+/** The webhooks to post to: into `thread-id`'s thread when one is given. */
+export function targetWebhooks(i: NotifyInputs): Webhook[] {
+  const thread = i['thread-id'];
+  if (!thread) return [...i['webhook-url']];
+  return i['webhook-url'].map((w) => {
+    const u = new URL(w.url);
+    u.searchParams.set('thread_id', thread);
+    return { ...w, url: u.toString() };
+  });
+}
