@@ -23,6 +23,29 @@ describe('maskUrl', () => {
   });
 });
 
+describe('maskUrl on hostile URLs', () => {
+  it('masks a fragment, and a plain key whose value hides another parameter', () => {
+    expect(maskUrl('http://127.0.0.1:1/health?page=1;sig=SEMISECRET2&page=3#access_token=FRAG1')).toBe(
+      'http://127.0.0.1:1/health?page=***&page=3#***',
+    );
+    expect(urlSecrets('http://h.example/x?page=1;sig=SEMISECRET2#access_token=FRAG1')).toEqual(
+      expect.arrayContaining(['1;sig=SEMISECRET2', 'FRAG1']),
+    );
+  });
+
+  it('shows no value under keys that only looked harmless (v, from, since)', () => {
+    expect(maskUrl('https://h.example/x?v=FROMSECRET3&since=2026-01-01')).toBe(
+      'https://h.example/x?v=***&since=***',
+    );
+  });
+
+  it('does not turn host-like user info into a mask that blanks the host everywhere', () => {
+    expect(urlSecrets('https://discord.com@evil.example/api/webhooks/1/tok-abcdef')).not.toContain(
+      'discord.com',
+    );
+  });
+});
+
 describe('urlSecrets', () => {
   it('lists user info (raw and decoded), query values (raw and encoded) and webhook tokens', () => {
     const secrets = urlSecrets(HOSTILE);

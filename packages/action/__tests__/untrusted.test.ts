@@ -34,8 +34,9 @@ describe('cell', () => {
   it('shows link syntax from outside text as text, never as a link', async () => {
     const { cell } = await import('../src/summary');
     expect(cell('[Urgent: re-login](https://evil.example/x)')).toBe(
-      '\\[Urgent: re-login\\](https://evil.example/x)',
+      '\\[Urgent: re-login\\](https&#58;//evil.example/x)',
     );
+    expect(cell('see www.evil.example')).toBe('see www&#46;evil.example');
     expect(cell('a\u202Eb|c')).toBe('ab\\|c');
   });
 });

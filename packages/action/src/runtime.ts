@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { appendFileSync } from 'node:fs';
 import { formatInputError, type InputError } from './inputs';
 import { environmentSecrets } from './secrets';
-import { inertLog } from './untrusted';
+import { cleanText, inertLog } from './untrusted';
 
 /**
  * Everything an action does to the outside world besides its own requests: inputs, outputs,
@@ -48,7 +48,8 @@ export function actionsRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   return {
     env,
     input: (name) => core.getInput(name),
-    setOutput: (name, value) => core.setOutput(name, secrets.redact(value)),
+    // Outputs feed other steps' inputs: no invisible or control characters reach them either.
+    setOutput: (name, value) => core.setOutput(name, cleanText(secrets.redact(value))),
     setSecret,
     // core.info prints as it is: a line of outside text must not become a workflow command.
     // (warning and error go through core's own command escaping.)

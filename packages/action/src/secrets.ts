@@ -7,9 +7,10 @@
 export const MASK = '***';
 
 /**
- * Query keys whose values are shown: paging, formats and Discord's own parameters. Every other
- * query value may be a credential (`token`, `sig`, `X-Amz-Signature`, `jwt`, `sas`, `hmac`, …), and
- * guessing by name missed too many, so the rule is the other way round.
+ * Query keys whose values are shown: paging, formats and Discord's own parameters, and only while
+ * the value has a harmless shape (below). Every other query value may be a credential (`token`,
+ * `sig`, `X-Amz-Signature`, `jwt`, `sas`, `hmac`, …), and guessing by name missed too many, so the
+ * rule is the other way round.
  */
 const PLAIN_QUERY_KEYS = new Set([
   'wait',
@@ -18,19 +19,15 @@ const PLAIN_QUERY_KEYS = new Set([
   'page',
   'per_page',
   'limit',
-  'since',
-  'until',
-  'from',
-  'to',
   'lang',
   'locale',
-  'region',
-  'v',
-  'version',
   'verbose',
   'pretty',
   'full',
 ]);
+
+/** A value that can be shown under a plain key: a number, a boolean or a short lower-case word. */
+const PLAIN_VALUE = /^(?:\d{1,25}|true|false|[a-z]{1,12}(?:[-_][a-z]{1,12})?)$/;
 
 /** Header values that say nothing secret; masking them would only blank common words in logs. */
 const PLAIN_HEADERS = new Set([
@@ -76,6 +73,14 @@ export function isPlainQueryKey(key: string): boolean {
   return PLAIN_QUERY_KEYS.has(key.toLowerCase());
 }
 
+/** A query parameter shown as it is: a plain key with a harmless value (`;sig=…` hidden in one is not). */
+function isPlainParam(key: string, value: string): boolean {
+  return isPlainQueryKey(key) && PLAIN_VALUE.test(value);
+}
+
+/** Host-like text (`discord.com`): user info of this shape is a trick, not a secret worth masking. */
+const HOST_LIKE = /^[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}$/i;
+
 /** The URL as it may be shown: user info, secret query values and webhook tokens replaced by `***`. */
 export function maskUrl(url: string): string {
   let u: URL;
@@ -85,14 +90,21 @@ export function maskUrl(url: string): string {
     // Not parseable: hide anything that could be user info, a query or a webhook token.
     return url
       .replace(/\/\/[^/@]{0,4096}@/, `//${MASK}@`)
+      .replace(/#.*$/s, `#${MASK}`)
       .replace(/\?.*$/s, `?${MASK}`)
       .replace(WEBHOOK_TOKEN, (m, token: string) => m.slice(0, m.length - token.length) + MASK);
   }
   if (u.username) u.username = MASK;
   if (u.password) u.password = MASK;
-  for (const key of [...new Set(u.searchParams.keys())]) {
-    if (!isPlainQueryKey(key)) u.searchParams.set(key, MASK);
+  if (u.search) {
+    const shown = [...u.searchParams].map(([key, value]): [string, string] => [
+      key,
+      isPlainParam(key, value) ? value : MASK,
+    ]);
+    u.search = new URLSearchParams(shown).toString();
   }
+  // A fragment can carry tokens too (`#access_token=…` of OAuth implicit flows).
+  if (u.hash) u.hash = MASK;
   u.pathname = u.pathname.replace(
     WEBHOOK_TOKEN,
     (m, token: string) => m.slice(0, m.length - token.length) + MASK,
@@ -119,9 +131,16 @@ export function urlSecrets(url: string): string[] {
     if (userinfo) for (const part of [userinfo, ...userinfo.split(':')]) add(part);
     return clean(out);
   }
-  if (u.username) add(u.username);
+  if (u.username && !HOST_LIKE.test(u.username)) add(u.username);
   if (u.password) add(u.password);
-  for (const [key, value] of u.searchParams) if (!isPlainQueryKey(key)) addQuery(value);
+  for (const [key, value] of u.searchParams) if (!isPlainParam(key, value)) addQuery(value);
+  if (u.hash.length > 1) {
+    add(u.hash.slice(1));
+    for (const part of u.hash.slice(1).split('&')) {
+      const value = part.slice(part.indexOf('=') + 1);
+      if (part.includes('=') && value) add(value);
+    }
+  }
   const exec = webhookExecuteUrl(u);
   if (exec && exec !== url.trim()) out.push(exec);
   return clean(out);

@@ -8,13 +8,19 @@ import { cleanText } from './untrusted';
  */
 export function cell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
-  return cleanText(String(value))
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[[\]]/g, '\\$&')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r?\n/g, '<br>');
+  return (
+    cleanText(String(value))
+      .replace(/\\/g, '\\\\')
+      .replace(/\|/g, '\\|')
+      .replace(/[[\]]/g, '\\$&')
+      // GitHub links bare URLs and www. names by itself; an entity for the `:` or `.` keeps them
+      // text, shown the same, with no invisible character added.
+      .replace(/:\/\//g, '&#58;//')
+      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}&#46;`)
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/\r?\n/g, '<br>')
+  );
 }
 
 /** A GitHub-flavoured markdown table. Cells are escaped unless already markdown (`{ md: … }`). */

@@ -155,3 +155,14 @@ describe('every pattern that sees report text runs in linear time', () => {
     );
   });
 });
+
+describe('timestamps no Date can hold', () => {
+  it('rejects a Sentry event stamped 1e13 seconds instead of failing the digest', async () => {
+    const { sentryEventSchema, isSentryEvent } = await import('../src/sentry-event-schema');
+    for (const timestamp of [1e13, -1e13, 1e300, -1]) {
+      const event = { timestamp, exception: { values: [{ type: 'StateError', value: 'x' }] } };
+      expect(sentryEventSchema.safeParse(event).success).toBe(false);
+      expect(isSentryEvent(event)).toBe(false);
+    }
+  });
+});

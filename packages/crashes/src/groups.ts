@@ -264,8 +264,8 @@ export class CrashGrouper {
         count: g.count,
         fatal: g.fatal,
         users: g.users.size,
-        first_seen: new Date(g.firstSeen).toISOString(),
-        last_seen: new Date(g.lastSeen).toISOString(),
+        first_seen: isoTime(g.firstSeen),
+        last_seen: isoTime(g.lastSeen),
         versions: [...g.versions].sort((a, b) => compareVersions(b, a)),
         platforms: [...g.platforms].sort(),
         new: isNew,
@@ -323,4 +323,10 @@ function sampleOf(crash: Crash, size: number): string[] {
     const where = `${displayUri(f.uri) || f.file}${position ? `:${position}` : ''}`;
     return `${f.inApp ? '▶ ' : ''}${f.function} (${where})`;
   });
+}
+
+/** A time as ISO 8601; a time no Date can hold (a hostile report's) never throws and ends the digest. */
+function isoTime(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? 'unknown' : d.toISOString();
 }

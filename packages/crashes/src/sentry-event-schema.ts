@@ -14,6 +14,12 @@ const sentryFrameSchema = z.object({
 });
 
 /** The parts of a Sentry event we use (frames oldest first, REFERENCE §4). */
+/**
+ * Sentry's `timestamp` is seconds since the epoch. Past the year 2100 it is no real event, and far
+ * enough out it is no Date at all: one such report used to stop the whole digest.
+ */
+export const MAX_SENTRY_SECONDS = 4_102_444_800;
+
 export const sentryEventSchema = z.object({
   exception: z.object({
     values: z
@@ -27,7 +33,7 @@ export const sentryEventSchema = z.object({
       )
       .min(1),
   }),
-  timestamp: z.union([z.number(), z.iso.datetime({ offset: true })]),
+  timestamp: z.union([z.number().min(0).max(MAX_SENTRY_SECONDS), z.iso.datetime({ offset: true })]),
   level: z.string().optional(),
   release: z.string().optional(),
   dist: z.string().optional(),
@@ -88,7 +94,8 @@ export function isSentryEvent(v: Record<string, unknown>): v is SentryEvent {
     Array.isArray(ex.values) &&
     ex.values.length > 0 &&
     all(ex.values, isSentryException) &&
-    ((typeof ts === 'number' && Number.isFinite(ts)) || (typeof ts === 'string' && TIMESTAMP.test(ts))) &&
+    ((typeof ts === 'number' && ts >= 0 && ts <= MAX_SENTRY_SECONDS) ||
+      (typeof ts === 'string' && TIMESTAMP.test(ts))) &&
     optionalString(v.level) &&
     optionalString(v.release) &&
     optionalString(v.dist) &&

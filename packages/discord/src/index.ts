@@ -2,6 +2,7 @@
 // Anything else is internal; the package's own tests import modules directly.
 export {
   commitLine,
+  embedTitle,
   escapeMarkdown,
   firstLine,
   inlineCode,

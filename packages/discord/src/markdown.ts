@@ -1,4 +1,4 @@
-import { cleanText } from '@sre-toolkit/action';
+import { cleanText, oneLine } from '@sre-toolkit/action';
 
 /**
  * Makes untrusted text (titles, branch names, commit messages, user names) show as typed: no
@@ -50,4 +50,15 @@ export function commitLine(
   const short = `\`${sha.slice(0, 7)}\``;
   const link = repoUrl ? `[${short}](${repoUrl}/commit/${encodeURIComponent(sha)})` : short;
   return message ? `${link} ${escapeMarkdown(firstLine(message))}` : link;
+}
+
+/**
+ * An embed title made from outside text: one line, no ping, and no link syntax (`[text](url)`,
+ * `<url>`), shown as typed. Titles are short and read at a glance, so no backslashes: the link
+ * syntax is broken with a space instead.
+ */
+export function embedTitle(text: string): string {
+  return neutralizeMentions(oneLine(text))
+    .replace(/\]\(/g, '] (')
+    .replace(/<(?=[a-z][a-z0-9+.-]{0,20}:)/gi, '< ');
 }

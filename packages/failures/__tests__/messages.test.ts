@@ -27,7 +27,7 @@ describe('streak alert embed', () => {
   it('says what happened and where in the title, and links the latest failure', () => {
     const embed = streakAlertEmbed({ state, reminder: false, failedSteps: [], repository: 'acme/mara', now });
     expect(embed.title).toBe(
-      '❌ Deploy [prod](https://evil.example) @\u2060everyone failing on feat/@\u2060here-**bold**: 4 failures in a row',
+      '❌ Deploy [prod] (https://evil.example) @\u2060everyone failing on feat/@\u2060here-**bold**: 4 failures in a row',
     );
     expect(embed.url).toBe('https://github.com/acme/mara/actions/runs/14');
     expect(embed.description).toBe('acme/mara: broken for 4h, since <t:1795766400:f>.');
@@ -65,7 +65,7 @@ describe('recovery embed', () => {
     const fix = run(15, 'success', '2026-11-27T11:30:00Z', { title: 'Fix deploy' });
     const embed = recoveryEmbed({ state, fixedBy: fix, repository: 'acme/mara', now });
     expect(embed.title).toBe(
-      '✅ Deploy [prod](https://evil.example) @\u2060everyone recovered on feat/@\u2060here-**bold** after 4 failures',
+      '✅ Deploy [prod] (https://evil.example) @\u2060everyone recovered on feat/@\u2060here-**bold** after 4 failures',
     );
     expect(embed.color).toBe(0x2ea043);
     expect(embed.description).toBe(

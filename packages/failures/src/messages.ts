@@ -1,5 +1,6 @@
-import { cleanText, formatDuration, oneLine } from '@sre-toolkit/action';
+import { cleanText, formatDuration } from '@sre-toolkit/action';
 import {
+  embedTitle,
   escapeMarkdown as escapeDiscord,
   firstLine,
   inlineCode as discordCode,
@@ -35,7 +36,7 @@ const shortSha = (sha: string) => sha.slice(0, 7);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Title text is not markdown in Discord, but mentions in it must still never look real. */
-const plain = (text: string) => oneLine(text).replace(/@(everyone|here)/gi, '@\u2060$1');
+const plain = embedTitle;
 // The shared escaping, after invisible characters (bidi overrides, zero-width) are taken out.
 const escapeMarkdown = (text: string) => escapeDiscord(cleanText(text));
 const inlineCode = (text: string) => discordCode(cleanText(text));

@@ -1,3 +1,4 @@
+import { oneLine } from '@sre-toolkit/action';
 import { clientSettings, type GitHubClient } from './client';
 import { isTimeoutError } from './request-budget';
 
@@ -37,6 +38,14 @@ const TRAILING_MARKER = /^<!-- sre-toolkit:(\S+) (\{[^\n]*\}) -->\s*$/;
  */
 export function escapeHtmlComment(text: string): string {
   return text.replace(/<!--/g, '&lt;!--').replace(/-->/g, '--&gt;');
+}
+
+/**
+ * Issue titles are plain text (entities would show as typed), so outside text in them gets one
+ * line and non-breaking hyphens in comment markers: no `<!--` from a commit title sits in an issue.
+ */
+export function issueTitle(text: string): string {
+  return oneLine(text).replace(/<!--/g, '<!\u2011\u2011').replace(/-->/g, '\u2011\u2011>').slice(0, 256);
 }
 
 /** Keys are free text for callers; in the marker they must hold no whitespace and no `-->`. */
@@ -243,7 +252,7 @@ export async function openIncidentIssue(
     try {
       const { data } = await client.rest.issues.create({
         ...ref,
-        title: options.title,
+        title: issueTitle(options.title),
         body,
         labels: [options.label],
         // Creating is not idempotent: no blind retry by plugin-retry, the loop below retries.
@@ -296,7 +305,7 @@ export async function updateIncidentIssue(
     repo: options.repo,
     issue_number: issue.number,
     body: incidentBody(visible, options.key, options.state),
-    ...(options.title ? { title: options.title } : {}),
+    ...(options.title ? { title: issueTitle(options.title) } : {}),
   });
   return {
     number: data.number,

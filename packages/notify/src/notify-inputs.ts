@@ -1,4 +1,4 @@
-import type { InputError } from '@sre-toolkit/action';
+import { cleanText, type InputError } from '@sre-toolkit/action';
 import { FOREIGN_HOST_RULE, type Mentions, type Webhook } from '@sre-toolkit/discord';
 import type { NotifyRequest } from './compose';
 import type { Field, Status, TemplateName } from './notification';
@@ -44,20 +44,23 @@ export function inputProblems(i: NotifyInputs): InputError[] {
   return problems;
 }
 
-/** The inputs in the shape `compose()` takes. */
+/**
+ * The inputs in the shape `compose()` takes. Authors write markdown on purpose, but they often
+ * interpolate event text (`${{ github.event.* }}`) into it: invisible and control characters go.
+ */
 export function notifyRequest(i: NotifyInputs): NotifyRequest {
   return {
     status: i.status,
     template: i.template,
-    title: i.title,
-    description: i.description,
-    content: i.content,
+    title: cleanText(i.title),
+    description: cleanText(i.description),
+    content: cleanText(i.content),
     url: i.url,
     color: i.color,
     username: i.username,
     avatarUrl: i['avatar-url'],
-    footer: i.footer,
-    fields: i.fields,
+    footer: cleanText(i.footer),
+    fields: i.fields.map((f) => ({ ...f, name: cleanText(f.name), value: cleanText(f.value) })),
     environment: i.environment,
     version: i.version,
     startedAt: i['started-at'],

@@ -184,3 +184,24 @@ describe('expect-text regular expressions that could backtrack', () => {
     expect(checkText(text('/needle/'), body.slice(6))).toBeUndefined();
   });
 });
+
+describe('expect-text patterns on hostile bodies', () => {
+  it('stops a polynomial pattern at the time limit and says so', async () => {
+    const { checkText, parseTextExpectation } = await import('../src/expectations');
+    const parsed = parseTextExpectation('/.*error.*timeout/');
+    if (!('value' in parsed)) throw new Error('pattern refused');
+    const started = performance.now();
+    const problem = checkText(parsed.value, 'error'.repeat(3300));
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(problem).toMatch(
+      /^expect-text \/\.\*error\.\*timeout\/ took over 250 ms on this response and was stopped/,
+    );
+  });
+
+  it('still matches an ordinary pattern', async () => {
+    const { checkText, parseTextExpectation } = await import('../src/expectations');
+    const parsed = parseTextExpectation('/^status: (ok|up)$/m');
+    if (!('value' in parsed)) throw new Error('pattern refused');
+    expect(checkText(parsed.value, 'db: 3ms\nstatus: up')).toBeUndefined();
+  });
+});

@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 import { oneLine } from '@sre-toolkit/action';
 
 /**
@@ -97,9 +98,36 @@ export function checkText(expectation: TextExpectation, body: string): string | 
       ? undefined
       : `expected the response to contain ${JSON.stringify(clip(expectation.text))}, it does not`;
   }
-  return expectation.regex.test(body.slice(0, MAX_REGEX_BODY))
-    ? undefined
-    : `expected the response to match ${String(expectation.regex)}, it does not`;
+  const matched = testWithin(expectation.regex, body.slice(0, MAX_REGEX_BODY), REGEX_TIME_LIMIT_MS);
+  if (matched === 'timed out') {
+    return `expect-text ${String(expectation.regex)} took over ${REGEX_TIME_LIMIT_MS} ms on this response and was stopped; simplify the pattern (e.g. drop a leading .*)`;
+  }
+  return matched ? undefined : `expected the response to match ${String(expectation.regex)}, it does not`;
+}
+
+/** How long one expect-text match may run before it is stopped and the target counted as failing. */
+export const REGEX_TIME_LIMIT_MS = 250;
+
+let regexContext: vm.Context | undefined;
+
+/**
+ * Runs a pattern inside a vm context with a timeout: V8 interrupts a backtracking match there, so
+ * no pattern an author writes (`.*error.*timeout` on a long body is polynomial; the refusal of
+ * nested quantifiers above cannot catch every such shape) can hang the run.
+ */
+export function testWithin(regex: RegExp, text: string, limitMs: number): boolean | 'timed out' {
+  regexContext ??= vm.createContext({ re: null, text: '' });
+  regexContext.re = regex;
+  regexContext.text = text;
+  try {
+    return vm.runInContext('re.test(text)', regexContext, { timeout: limitMs }) === true;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return 'timed out';
+    throw error;
+  } finally {
+    regexContext.re = null;
+    regexContext.text = '';
+  }
 }
 
 /**

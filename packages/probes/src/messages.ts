@@ -1,5 +1,5 @@
 import { formatDuration, oneLine } from '@sre-toolkit/action';
-import { escapeMarkdown, inlineCode, neutralizeMentions, TONES, type Embed } from '@sre-toolkit/discord';
+import { embedTitle, escapeMarkdown, inlineCode, TONES, type Embed } from '@sre-toolkit/discord';
 import type { IncidentState } from './incidents';
 import type { ProbeResult } from './probe';
 
@@ -14,7 +14,7 @@ export interface EmbedContext {
 const safe = (text: string) => escapeMarkdown(oneLine(text));
 
 /** Titles render no links; one line and no pings is what they need (escaping would show backslashes). */
-const title = (text: string) => neutralizeMentions(oneLine(text));
+const title = embedTitle;
 
 function commonFields(r: ProbeResult) {
   return [
