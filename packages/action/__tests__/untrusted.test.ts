@@ -40,3 +40,9 @@ describe('cell', () => {
     expect(cell('a\u202Eb|c')).toBe('ab\\|c');
   });
 });
+
+describe('cleanText and neutralized mentions', () => {
+  it('keeps the word joiner that neutralizes @everyone', () => {
+    expect(cleanText('@\u2060everyone')).toBe('@\u2060everyone');
+  });
+});

@@ -16,8 +16,14 @@ const COMMAND_LINE = /^([ \t]*)(::|##\[)/gm;
 
 /** Removes control and format characters; keeps new lines and tabs. */
 export function cleanText(text: string): string {
-  return text.replace(INVISIBLE, '').replace(/\r\n?/g, '\n');
+  return text.replace(INVISIBLE, keepWordJoiner).replace(/\r\n?/g, '\n');
 }
+
+/**
+ * U+2060 (word joiner, category Cf) stays: it is how `@everyone` is neutralized, and removing it
+ * again (in an output, a summary) would make the mention live. It steers no text direction.
+ */
+const keepWordJoiner = (c: string) => (c === '\u2060' ? c : '');
 
 /** One line: `cleanText`, then every run of line breaks and tabs becomes one space. */
 export function oneLine(text: string): string {
