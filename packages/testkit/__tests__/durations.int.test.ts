@@ -31,3 +31,11 @@ describe('over-large durations, through the bundles', () => {
     );
   });
 });
+
+describe('inherited property names are no input values', () => {
+  it.each(['__proto__', 'constructor', 'toString'])('discord-notify refuses color: %s', async (color) => {
+    const run = await runAction('discord-notify', { inputs: { 'dry-run': 'true', color } });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations[0]?.message).toMatch(/^Input "color" must be a colour name/);
+  });
+});
