@@ -2,7 +2,7 @@ import { describeGitHubError, failedSteps, type FailedStep, type GitHubClient } 
 import type { IncidentWriter } from './incident-writer';
 import { incidentBody, incidentComment, incidentTitle } from './issue-text';
 import { incidentEmbed, type Embed } from './messages';
-import { notificationKind, pings, planIncidents, type IncidentChange, type NotificationKind } from './plan';
+import { alertKind, pings, planIncidents, type IncidentChange, type DetectorAlertKind } from './plan';
 import type { ScanResult, Target } from './scan';
 
 /**
@@ -11,8 +11,8 @@ import type { ScanResult, Target } from './scan';
  * marked `unrecorded`: without its state, later scans will send it again until writes work.
  */
 
-export interface Notification {
-  readonly kind: NotificationKind;
+export interface DetectorAlert {
+  readonly kind: DetectorAlertKind;
   readonly target: Target;
   readonly title: string;
   readonly embed: Embed;
@@ -39,7 +39,7 @@ export interface ApplyOptions {
 }
 
 export interface ApplyResult {
-  readonly notifications: Notification[];
+  readonly notifications: DetectorAlert[];
   /** One message per problem, for `::error` (issue writes refused, GitHub down). */
   readonly errors: readonly string[];
   /** Silent state updates made ('#3: 5 failures'). */
@@ -57,7 +57,7 @@ export async function applyScan(
   scan: ScanResult,
   o: ApplyOptions,
 ): Promise<ApplyResult> {
-  const notifications: Notification[] = [];
+  const notifications: DetectorAlert[] = [];
   const updates: string[] = [];
   const repository = `${o.owner}/${o.repo}`;
   const texts = {
@@ -75,7 +75,7 @@ export async function applyScan(
       : change.issue
         ? { issueUrl: change.issue.url }
         : {};
-    const kind = notificationKind(change);
+    const kind = alertKind(change);
     if (!kind) {
       if (written.issueAction) updates.push(`#${change.issue?.number}: ${countOf(change)} failures`);
       continue;

@@ -6,10 +6,10 @@ import {
   type Transport,
   type Webhook,
 } from '@sre-toolkit/discord';
-import type { Notification } from './incidents';
+import type { DetectorAlert } from './incidents';
 
 /** What a message needs of a notification (an alert without history has no scan target). */
-export type Sendable = Pick<Notification, 'title' | 'embed' | 'pings'>;
+export type Sendable = Pick<DetectorAlert, 'title' | 'embed' | 'pings'>;
 
 export interface NotifyOptions {
   readonly webhooks: readonly Webhook[];

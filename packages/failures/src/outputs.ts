@@ -2,7 +2,7 @@ import { formatDuration, oneLine, type Runtime } from '@sre-toolkit/action';
 import type { StreakState } from './decide';
 import type { Detection, DetectorInputs } from './detector';
 import { flakeOutputs } from './flaky';
-import type { Notification } from './incidents';
+import type { DetectorAlert } from './incidents';
 import type { ScanResult } from './scan';
 import { summaryMarkdown } from './summary';
 
@@ -28,7 +28,7 @@ const stateOf = (kind: string): StreakOutput['state'] =>
   kind === 'new' ? 'new' : kind === 'recovered' ? 'recovered' : 'ongoing';
 
 /** Streaks at or above the threshold, and those that recovered in this look. */
-export function streakOutputs(scan: ScanResult, notifications: readonly Notification[]): StreakOutput[] {
+export function streakOutputs(scan: ScanResult, notifications: readonly DetectorAlert[]): StreakOutput[] {
   const out: StreakOutput[] = [];
   for (const t of scan.targets) {
     for (const e of t.events) {
@@ -62,8 +62,8 @@ export function streakOutputs(scan: ScanResult, notifications: readonly Notifica
 /** Every output, as the runner takes them (strings). */
 export function detectorOutputs(
   scan: ScanResult,
-  notifications: readonly Notification[],
-  delivered: ReadonlySet<Notification>,
+  notifications: readonly DetectorAlert[],
+  delivered: ReadonlySet<DetectorAlert>,
   report: string,
 ): Record<'streaks' | 'flaky' | 'alerted' | 'report', string> {
   return {
@@ -81,7 +81,7 @@ export function detectorOutputs(
 export function reportDetection(
   rt: Runtime,
   found: Detection,
-  delivered: ReadonlySet<Notification>,
+  delivered: ReadonlySet<DetectorAlert>,
   i: DetectorInputs & { readonly repository: string },
 ): void {
   const report = summaryMarkdown(found.scan, found.notifications, {

@@ -30,9 +30,9 @@ export type IncidentChange = {
 );
 
 /** What each change sends: alerts and reminders ping the `mention` list; recoveries never do. */
-export type NotificationKind = 'alert' | 'reminder' | 'recovery' | 'rate' | 'rate-cleared';
+export type DetectorAlertKind = 'alert' | 'reminder' | 'recovery' | 'rate' | 'rate-cleared';
 
-export function notificationKind(c: IncidentChange): NotificationKind | undefined {
+export function alertKind(c: IncidentChange): DetectorAlertKind | undefined {
   if (c.state.kind === 'rate') return c.change === 'open' ? 'rate' : 'rate-cleared';
   return ({ open: 'alert', remind: 'reminder', close: 'recovery', record: undefined } as const)[c.change];
 }

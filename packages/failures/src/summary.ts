@@ -1,6 +1,6 @@
 import { cell, link, oneLine, table, type Cell } from '@sre-toolkit/action';
 import type { RunInfo } from '@sre-toolkit/github';
-import type { Notification } from './incidents';
+import type { DetectorAlert } from './incidents';
 import { flakeOutputs } from './flaky';
 import type { ScanResult, Target } from './scan';
 import { outcomeOf } from './streaks';
@@ -23,7 +23,7 @@ export interface SummaryContext {
   readonly failing: ReadonlySet<string>;
   readonly requests: number;
   readonly dryRun: boolean;
-  readonly delivered: ReadonlySet<Notification>;
+  readonly delivered: ReadonlySet<DetectorAlert>;
   readonly errors: readonly string[];
   readonly updates: readonly string[];
 }
@@ -51,7 +51,7 @@ function rateCell(t: Target): Cell {
 /** The job summary (and `report` output): a row per workflow and branch, then what was sent. */
 export function summaryMarkdown(
   scan: ScanResult,
-  notifications: readonly Notification[],
+  notifications: readonly DetectorAlert[],
   ctx: SummaryContext,
 ): string {
   const lines: string[] = [];
