@@ -76,14 +76,49 @@ const NEWLINE = 10;
 const CR = 13;
 
 /**
+ * The pieces of one record that straddles chunks, joined once at its end. Past the record limit
+ * they are dropped and the rest of the record is only scanned, never kept.
+ */
+class RecordPieces<T extends Buffer | string> {
+  private pieces: T[] = [];
+  private size = 0;
+  private over = false;
+
+  constructor(private readonly max: number) {}
+
+  /** A record has begun and not ended. */
+  get open(): boolean {
+    return this.size > 0 || this.over;
+  }
+
+  add(piece: T): void {
+    if (this.over || piece.length === 0) return;
+    if (this.size + piece.length > this.max) {
+      this.pieces = [];
+      this.size = 0;
+      this.over = true;
+      return;
+    }
+    this.pieces.push(piece);
+    this.size += piece.length;
+  }
+
+  /** The record's pieces, or undefined when it went over the limit; then ready for the next one. */
+  take(): T[] | undefined {
+    const { pieces, over } = this;
+    this.pieces = [];
+    this.size = 0;
+    this.over = false;
+    return over ? undefined : pieces;
+  }
+}
+
+/**
  * NDJSON: one record per line; CRLF ends and blank lines are fine. A line that straddles chunks is
  * kept as a list of pieces and joined once; past the record limit it is skipped to its end.
  */
 export class LineSplitter implements RecordSplitter {
-  private pieces: Buffer[] = [];
-  private pending = 0;
-  /** The current line is over the limit: read to its end, not kept. */
-  private skipping = false;
+  private readonly record: RecordPieces<Buffer>;
   private readonly max: number;
 
   constructor(
@@ -91,11 +126,12 @@ export class LineSplitter implements RecordSplitter {
     private readonly options: ReadOptions = {},
   ) {
     this.max = options.maxRecord ?? MAX_RECORD_BYTES;
+    this.record = new RecordPieces(this.max);
   }
 
   push(chunk: Buffer): void {
     let start = 0;
-    if (this.pending || this.skipping) {
+    if (this.record.open) {
       const first = chunk.indexOf(NEWLINE);
       if (first === -1) return this.keep(chunk, 0, chunk.length);
       this.keep(chunk, 0, first);
@@ -122,30 +158,17 @@ export class LineSplitter implements RecordSplitter {
   }
 
   end(): void {
-    if (this.pending || this.skipping) this.finish();
+    if (this.record.open) this.finish();
   }
 
   private keep(chunk: Buffer, from: number, to: number): void {
-    if (this.skipping || from === to) return;
-    if (this.pending + (to - from) > this.max) {
-      this.pieces = [];
-      this.pending = 0;
-      this.skipping = true;
-      return;
-    }
-    this.pieces.push(chunk.subarray(from, to));
-    this.pending += to - from;
+    this.record.add(chunk.subarray(from, to));
   }
 
   private finish(): void {
-    if (this.skipping) {
-      this.skipping = false;
-      this.options.onOversized?.();
-      return;
-    }
-    const joined = Buffer.concat(this.pieces, this.pending);
-    this.pieces = [];
-    this.pending = 0;
+    const pieces = this.record.take();
+    if (!pieces) return void this.options.onOversized?.();
+    const joined = Buffer.concat(pieces);
     this.line(joined, 0, joined.length);
   }
 
@@ -175,18 +198,15 @@ export class JsonArraySplitter implements RecordSplitter {
   private depth = 0;
   private inString = false;
   private escaped = false;
-  private pieces: string[] = [];
-  private pending = 0;
   private started = false;
-  private skipping = false;
-  private readonly max: number;
+  private readonly record: RecordPieces<string>;
 
   private readonly decoder = new StringDecoder('utf8');
   constructor(
     private readonly emit: (text: string) => void,
     private readonly options: ReadOptions = {},
   ) {
-    this.max = options.maxRecord ?? MAX_RECORD_BYTES;
+    this.record = new RecordPieces(options.maxRecord ?? MAX_RECORD_BYTES);
   }
 
   push(data: Buffer | string): void {
@@ -229,25 +249,14 @@ export class JsonArraySplitter implements RecordSplitter {
   }
 
   private keep(chunk: string, from: number, to: number): void {
-    if (this.skipping || from === to) return;
-    if (this.pending + (to - from) > this.max) {
-      this.pieces = [];
-      this.pending = 0;
-      this.skipping = true;
-      return;
-    }
-    this.pieces.push(chunk.slice(from, to));
-    this.pending += to - from;
+    this.record.add(chunk.slice(from, to));
   }
 
   private finish(): void {
-    const skipped = this.skipping;
-    const text = skipped ? '' : this.pieces.join('').trim();
-    this.pieces = [];
-    this.pending = 0;
+    const pieces = this.record.take();
     this.started = false;
-    this.skipping = false;
-    if (skipped) this.options.onOversized?.();
-    else if (text) this.emit(text);
+    if (!pieces) return void this.options.onOversized?.();
+    const text = pieces.join('').trim();
+    if (text) this.emit(text);
   }
 }
