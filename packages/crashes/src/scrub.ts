@@ -35,6 +35,7 @@ export function replaceEmails(text: string, placeholder: string): string {
 }
 
 const JWT_PART = /[A-Za-z0-9_-]/;
+const JWT_HEADER_MAX = 2048;
 const JWT = /eyJ[A-Za-z0-9_-]{1,2048}\.[A-Za-z0-9_-]{1,8192}\.[A-Za-z0-9_-]{0,1024}/y;
 
 /**
@@ -46,6 +47,9 @@ export function replaceJwts(text: string): string {
   if (at === -1) return text;
   let out = '';
   let from = 0;
+  // End of the run of token characters the current `eyJ` lies in: every `eyJ` of one run shares
+  // it, so it is found once per run, not once per `eyJ` (that was quadratic on `eyJa-eyJa-…a.a`).
+  let runEnd = -1;
   while (at !== -1) {
     let next = at + 1;
     if (at === 0 || !/\w/.test(text.charAt(at - 1))) {
@@ -54,9 +58,13 @@ export function replaceJwts(text: string): string {
         out += `${text.slice(from, at)}[token]`;
         from = next = JWT.lastIndex;
       } else {
-        let end = at + 3;
-        while (end < text.length && JWT_PART.test(text.charAt(end))) end++;
-        if (text.charAt(end) !== '.') next = end;
+        if (at >= runEnd) {
+          runEnd = at + 3;
+          while (runEnd < text.length && JWT_PART.test(text.charAt(runEnd))) runEnd++;
+        }
+        if (text.charAt(runEnd) !== '.') next = runEnd;
+        // The header is at most 2,048 characters: no `eyJ` farther than that from the `.` matches.
+        else if (runEnd - at > JWT_HEADER_MAX + 3) next = runEnd - JWT_HEADER_MAX - 3;
       }
     }
     at = text.indexOf('eyJ', next);
