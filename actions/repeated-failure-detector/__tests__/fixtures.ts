@@ -1,4 +1,12 @@
-import type { Conclusion, GitHubServer, RunSeed } from '@sre-toolkit/testkit';
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
+import {
+  startDiscordServer,
+  startGitHubServer,
+  type Conclusion,
+  type DiscordServer,
+  type GitHubServer,
+  type RunSeed,
+} from '@sre-toolkit/testkit';
 
 /** The detector's own workflow, as the runner names it (left out of scans). */
 export const SELF = { name: 'Repeated failures', path: '.github/workflows/repeated-failures.yml' };
@@ -79,4 +87,28 @@ export async function workflowRunEvent(gh: GitHubServer, runId: number) {
       sender: { login: 'octocat' },
     },
   };
+}
+
+/**
+ * The stand-ins a detector test runs against: one Discord for the file, reset before each test,
+ * and a fresh GitHub per test holding `frontend-ci` and the detector's own workflow.
+ */
+export function useStandIns(): { readonly discord: DiscordServer; readonly gh: GitHubServer } {
+  const servers = {} as { discord: DiscordServer; gh: GitHubServer };
+  beforeAll(async () => {
+    servers.discord = await startDiscordServer();
+  });
+  afterAll(async () => {
+    await servers.discord.close();
+  });
+  beforeEach(async () => {
+    servers.discord.reset();
+    servers.gh = await startGitHubServer({
+      workflows: [{ name: 'frontend-ci', path: 'frontend-ci.yml' }, SELF],
+    });
+  });
+  afterEach(async () => {
+    await servers.gh.close();
+  });
+  return servers;
 }

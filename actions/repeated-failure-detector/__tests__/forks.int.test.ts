@@ -1,27 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import {
-  runAction,
-  startDiscordServer,
-  startGitHubServer,
-  type DiscordServer,
-  type GitHubServer,
-} from '@sre-toolkit/testkit';
-import { embedsOf, envFor, scheduleEvent, SELF, seedRuns, workflowRunEvent } from './fixtures';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { runAction, type DiscordServer, type GitHubServer } from '@sre-toolkit/testkit';
+import { embedsOf, envFor, scheduleEvent, seedRuns, workflowRunEvent, useStandIns } from './fixtures';
 
+const standIns = useStandIns();
 let discord: DiscordServer;
 let gh: GitHubServer;
-beforeAll(async () => {
-  discord = await startDiscordServer();
-});
-afterAll(async () => {
-  await discord.close();
-});
-beforeEach(async () => {
-  discord.reset();
-  gh = await startGitHubServer({ workflows: [{ name: 'frontend-ci', path: 'frontend-ci.yml' }, SELF] });
-});
-afterEach(async () => {
-  await gh.close();
+beforeEach(() => {
+  ({ discord, gh } = standIns);
 });
 
 const scan = () =>
