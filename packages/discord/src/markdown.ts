@@ -23,7 +23,7 @@ export function neutralizeMentions(text: string): string {
 
 /** A code span that survives backticks inside the text. */
 export function inlineCode(text: string): string {
-  const clean = text.replace(/`/g, 'ˋ').replace(/\s+/g, ' ');
+  const clean = cleanText(text).replace(/`/g, 'ˋ').replace(/\s+/g, ' ');
   return clean ? `\`${clean}\`` : '';
 }
 

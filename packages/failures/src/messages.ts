@@ -1,12 +1,5 @@
-import { cleanText, formatDuration } from '@sre-toolkit/action';
-import {
-  embedTitle,
-  escapeMarkdown as escapeDiscord,
-  firstLine,
-  inlineCode as discordCode,
-  maskedLink as discordLink,
-  TONES,
-} from '@sre-toolkit/discord';
+import { formatDuration } from '@sre-toolkit/action';
+import { embedTitle, escapeMarkdown, firstLine, inlineCode, maskedLink, TONES } from '@sre-toolkit/discord';
 import type { FailedStep, RunInfo } from '@sre-toolkit/github';
 import type { WebhookMessage } from '@sre-toolkit/discord';
 import type { StreakState } from './decide';
@@ -37,10 +30,6 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Title text is not markdown in Discord, but mentions in it must still never look real. */
 const plain = embedTitle;
-// The shared escaping, after invisible characters (bidi overrides, zero-width) are taken out.
-const escapeMarkdown = (text: string) => escapeDiscord(cleanText(text));
-const inlineCode = (text: string) => discordCode(cleanText(text));
-const maskedLink = (label: string, url: string) => discordLink(cleanText(label), url);
 
 export function streakAlertEmbed(a: StreakAlert): Embed {
   const s = a.state;
