@@ -110,6 +110,14 @@ function fileObject(context: RouteContext, path: string, ref: string, file: Stor
   };
 }
 
+/** A file as folder listings and commit answers show it: without its content. */
+function entryOf(file: JsonObject): JsonObject {
+  const entry = { ...file };
+  delete entry.content;
+  delete entry.encoding;
+  return entry;
+}
+
 /** The entries directly under `dir` on a branch: files and the first level of sub-folders. */
 function listing(context: RouteContext, branch: StoredBranch, dir: string, ref: string): JsonObject[] {
   const prefix = dir ? `${dir}/` : '';
@@ -119,8 +127,7 @@ function listing(context: RouteContext, branch: StoredBranch, dir: string, ref: 
     const rest = path.slice(prefix.length);
     const slash = rest.indexOf('/');
     if (slash < 0) {
-      const { content: _content, encoding: _encoding, ...entry } = fileObject(context, path, ref, file);
-      entries.set(rest, entry);
+      entries.set(rest, entryOf(fileObject(context, path, ref, file)));
     } else {
       const name = rest.slice(0, slash);
       const sub = prefix + name;
@@ -200,7 +207,7 @@ export const contentsRoutes: readonly Route[] = [
       const parent = branch.commit;
       branch.files.set(path, file);
       branch.commit = nextCommitSha();
-      const { content: _content, encoding: _encoding, ...content } = fileObject(context, path, ref, file);
+      const content = entryOf(fileObject(context, path, ref, file));
       const api = `${exchange.base}/repos/${repo.fullName}`;
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
       exchange.send(current ? 200 : 201, {
