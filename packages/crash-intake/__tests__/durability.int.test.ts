@@ -1,0 +1,62 @@
+import { appendFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { appReport, exportAll, postReports, startIntake, tempDataDir } from './server-process';
+
+describe('crash-intake bundle: durability', () => {
+  const data = tempDataDir();
+  afterAll(() => data.remove());
+
+  it('keeps every report it answered 202 for through kill -9, once each, and skips a torn last line', async () => {
+    const first = await startIntake(data.dir, { CRASH_RATE_LIMIT: '1000000' });
+    const acknowledged: string[] = [];
+    let killed = false;
+    // 20 clients posting single reports and batches of 3 as fast as they are answered.
+    const client = async (c: number) => {
+      for (let r = 0; !killed; r++) {
+        const ids = r % 2 ? [`c${c}r${r}a`, `c${c}r${r}b`, `c${c}r${r}c`] : [`c${c}r${r}`];
+        const body = ids.map((id) => appReport({ message: `Bad state: durability ${id}`, fatal: false }));
+        try {
+          const res = await postReports(first.port, ids.length === 1 ? body[0] : body);
+          if (res.status === 202) acknowledged.push(...ids);
+        } catch {
+          // The connection died with the server: no answer, no promise made.
+        }
+      }
+    };
+    const clients = Array.from({ length: 20 }, (_, c) => client(c));
+    while (acknowledged.length < 600) await new Promise((r) => setTimeout(r, 20));
+    await first.kill();
+    killed = true;
+    await Promise.all(clients);
+
+    // What a write cut short by the crash leaves: the start of a line, no newline.
+    const segment = readdirSync(data.dir).find((f) => f.endsWith('.ndjson')) as string;
+    appendFileSync(join(data.dir, segment), '{"type":"StateError","message":"Bad state: torn wri');
+
+    const second = await startIntake(data.dir, { CRASH_RATE_LIMIT: '1000000' });
+    try {
+      // Written after the restart: must land on a line of its own, not glued to the torn bytes.
+      expect(
+        (await postReports(second.port, appReport({ message: 'Bad state: durability after', fatal: false })))
+          .status,
+      ).toBe(202);
+      const res = await exportAll(second.port);
+      expect(res.status).toBe(200);
+      const lines = res.body.split('\n');
+      expect(lines.pop()).toBe('');
+      const seen = new Map<string, number>();
+      for (const line of lines) {
+        const report = JSON.parse(line) as { message: string };
+        const id = report.message.replace('Bad state: durability ', '');
+        seen.set(id, (seen.get(id) ?? 0) + 1);
+      }
+      expect(acknowledged.length).toBeGreaterThanOrEqual(600);
+      for (const id of acknowledged) expect([id, seen.get(id)]).toEqual([id, 1]);
+      expect(seen.get('after')).toBe(1);
+      expect(res.body).not.toContain('torn wri');
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  });
+});
