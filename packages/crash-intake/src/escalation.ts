@@ -45,6 +45,8 @@ export interface EscalationOptions {
   readonly now?: () => number;
   /** New groups arriving within this long of each other are decided on together. */
   readonly batchMs?: number;
+  /** The summary window: a minute (shorter in tests). */
+  readonly windowMs?: number;
   /** First pause after a failed delivery; doubles up to `maxRetryMs`. */
   readonly retryMs?: number;
   readonly maxRetryMs?: number;
@@ -105,8 +107,11 @@ export class Escalation {
   failed = 0;
   private readonly now: () => number;
 
+  private readonly windowMs: number;
+
   constructor(private readonly options: EscalationOptions) {
     this.now = options.now ?? Date.now;
+    this.windowMs = options.windowMs ?? MINUTE_MS;
     this.retryDelay = options.retryMs ?? 1000;
   }
 
@@ -204,13 +209,13 @@ export class Escalation {
     const now = this.now();
     const fresh = this.fresh;
     this.fresh = [];
-    this.recentSingles = this.recentSingles.filter((t) => now - t < MINUTE_MS);
+    this.recentSingles = this.recentSingles.filter((t) => now - t < this.windowMs);
     if (now < this.stormUntil) {
       this.stormBucket.push(...fresh.map((f) => f.fp));
     } else if (this.recentSingles.length + fresh.length > SUMMARY_THRESHOLD) {
       this.enqueue({ kind: 'summary', fingerprints: fresh.map((f) => f.fp), queuedAt: now });
-      this.stormUntil = now + MINUTE_MS;
-      this.stormTimer = setTimeout(() => this.endStorm(), MINUTE_MS);
+      this.stormUntil = now + this.windowMs;
+      this.stormTimer = setTimeout(() => this.endStorm(), this.windowMs);
     } else {
       for (const f of fresh) {
         this.recentSingles.push(now);
@@ -226,8 +231,8 @@ export class Escalation {
     this.stormUntil = 0;
     if (!bucket.length) return;
     this.enqueue({ kind: 'summary', fingerprints: bucket, queuedAt: this.now() });
-    this.stormUntil = this.now() + MINUTE_MS;
-    this.stormTimer = setTimeout(() => this.endStorm(), MINUTE_MS);
+    this.stormUntil = this.now() + this.windowMs;
+    this.stormTimer = setTimeout(() => this.endStorm(), this.windowMs);
   }
 
   private enqueue(item: AlertItem): void {
