@@ -1,4 +1,4 @@
-import { symlinkSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -309,6 +309,38 @@ describe('crash-intake bundle: limits and a full disk', () => {
       expect(JSON.parse(res.body).error).toMatch(
         /^Too many requests: at most 4 per minute per client; retry after \d+ s\.$/,
       );
+    }
+  });
+});
+
+describe('crash-intake bundle: retention', () => {
+  it('deletes segments older than CRASH_RETENTION_DAYS on start and exports the rest', async () => {
+    const data = tempDataDir();
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+    const recent = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    writeFileSync(
+      join(data.dir, `crashes-${old}.ndjson`),
+      `${JSON.stringify(appReport({ message: 'old' }))}\n`,
+    );
+    writeFileSync(
+      join(data.dir, `crashes-${recent}.ndjson`),
+      `${JSON.stringify(appReport({ message: 'recent' }))}\n`,
+    );
+    const intake = await startIntake(data.dir, { CRASH_RETENTION_DAYS: '30' });
+    try {
+      expect(readdirSync(data.dir).filter((f) => f.endsWith('.ndjson'))).toEqual([
+        `crashes-${recent}.ndjson`,
+      ]);
+      const res = await exportAll(intake.port);
+      expect(
+        res.body
+          .trimEnd()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { message: string }).message),
+      ).toEqual(['recent']);
+    } finally {
+      expect(await intake.stop()).toBe(0);
+      data.remove();
     }
   });
 });
