@@ -60,3 +60,27 @@ describe('crash-intake bundle: durability', () => {
     }
   });
 });
+
+describe('crash-intake bundle: 1,000 concurrent clients', () => {
+  const data = tempDataDir();
+  afterAll(() => data.remove());
+
+  it('answers every one of 1,000 simultaneous connections and stores each report once', async () => {
+    const intake = await startIntake(data.dir, { CRASH_RATE_LIMIT: '1000000' });
+    try {
+      // Node's default agent sets no socket limit: 1,000 requests in flight at once, each on its own connection.
+      const answers = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) =>
+          postReports(intake.port, appReport({ message: `Bad state: client ${i}`, fatal: false })),
+        ),
+      );
+      expect(answers.filter((a) => a.status === 202)).toHaveLength(1000);
+      const exported = (await exportAll(intake.port)).body.trimEnd().split('\n');
+      const messages = new Set(exported.map((l) => (JSON.parse(l) as { message: string }).message));
+      expect(exported).toHaveLength(1000);
+      expect(messages.size).toBe(1000);
+    } finally {
+      expect(await intake.stop()).toBe(0);
+    }
+  });
+});
