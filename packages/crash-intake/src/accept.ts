@@ -49,6 +49,8 @@ const SENTRY_KEEP = new Set([
  */
 export class ReportChecker {
   private readonly traces: TraceCache;
+  /** Scrubbed stack traces by their text: one bug in one build sends the same trace many times. */
+  private readonly traceTexts = new Map<string, string>();
   constructor(private readonly appPackages: readonly string[]) {
     this.traces = new TraceCache(appPackages);
   }
@@ -62,25 +64,28 @@ export class ReportChecker {
     const accepted: AcceptedReport[] = [];
     const rejected: Rejection[] = [];
     for (const [index, value] of reports.entries()) {
-      const first = normalizeReport(value, this.appPackages, this.traces);
-      if ('rejected' in first) {
-        rejected.push({ index, reason: first.rejected });
+      // Scrubbing first and normalizing once: the scrubber touches only free text, which the
+      // schema holds to no shape, so the verdict is the same and the fingerprint is the stored one's.
+      const clean = isObject(value) ? scrubReport(value, this.traceTexts) : value;
+      const normalized = normalizeReport(clean, this.appPackages, this.traces);
+      if ('rejected' in normalized) {
+        rejected.push({ index, reason: normalized.rejected });
         continue;
       }
-      const clean = scrubReport(value as Record<string, unknown>);
-      const again = normalizeReport(clean, this.appPackages, this.traces);
-      if ('rejected' in again) {
-        rejected.push({ index, reason: `after removing personal data: ${again.rejected}` });
-        continue;
-      }
-      accepted.push({ line: JSON.stringify(clean), crash: again.crash });
+      accepted.push({ line: JSON.stringify(clean), crash: normalized.crash });
     }
     return { accepted, rejected };
   }
 }
 
 /** A copy of the report with personal data and secrets replaced in every free-text value. */
-export function scrubReport(report: Record<string, unknown>): Record<string, unknown> {
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function scrubReport(
+  report: Record<string, unknown>,
+  traceCache?: Map<string, string>,
+): Record<string, unknown> {
   if ('exception' in report) {
     const copy = scrubDeep(report, 0) as Record<string, unknown>;
     const user = copy.user;
@@ -96,7 +101,8 @@ export function scrubReport(report: Record<string, unknown>): Record<string, unk
   for (const key of APP_TEXT) {
     const v = copy[key];
     if (typeof v !== 'string') continue;
-    copy[key] = key === 'stackTrace' ? scrubStackTrace(v) : key === 'userId' ? pseudonym(v) : scrub(v);
+    copy[key] =
+      key === 'stackTrace' ? cachedTrace(v, traceCache) : key === 'userId' ? pseudonym(v) : scrub(v);
   }
   return copy;
 }
@@ -107,6 +113,18 @@ export function scrubReport(report: Record<string, unknown>): Record<string, unk
  */
 export function pseudonym(id: string): string {
   return `u_${createHash('sha256').update(id).digest('hex').slice(0, 20)}`;
+}
+
+function cachedTrace(trace: string, cache: Map<string, string> | undefined): string {
+  if (!cache) return scrubStackTrace(trace);
+  let clean = cache.get(trace);
+  if (clean === undefined) {
+    clean = scrubStackTrace(trace);
+    // Bounded: obfuscated traces differ in every report.
+    if (cache.size >= 2_000) cache.clear();
+    cache.set(trace, clean);
+  }
+  return clean;
 }
 
 /**
