@@ -17,6 +17,7 @@ describe('readConfig', () => {
         rateLimit: 60,
         cooldownMs: 6 * 3_600_000,
         requestTimeoutMs: 30_000,
+        trustProxy: false,
       },
     });
   });
@@ -36,6 +37,7 @@ describe('readConfig', () => {
         CRASH_RATE_LIMIT: '120',
         CRASH_ALERT_COOLDOWN: '1h30m',
         CRASH_REQUEST_TIMEOUT: '10s',
+        CRASH_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
       },
       '/srv/app',
     );
@@ -51,6 +53,7 @@ describe('readConfig', () => {
       rateLimit: 120,
       cooldownMs: 90 * 60_000,
       requestTimeoutMs: 10_000,
+      trustProxy: '10.0.0.0/8, 127.0.0.1',
     });
     expect(read.config.webhook?.label).toBe('webhook 123456789012345678');
   });
@@ -74,6 +77,7 @@ describe('readConfig', () => {
       CRASH_ALERT_COOLDOWN: '-1h',
       CRASH_ALERT_MENTION: 'the on-call',
       DISCORD_WEBHOOK_ALERTS: 'http://discord.com/api/webhooks/1/secret-token',
+      CRASH_TRUST_PROXY: 'my proxy',
     });
     if (!('errors' in read)) throw new Error('expected errors');
     expect(read.errors).toEqual([
@@ -82,6 +86,7 @@ describe('readConfig', () => {
       'CRASH_ALERT_COOLDOWN must be a duration like 30s, 15m or 6h (at most 720h), not "-1h"',
       'DISCORD_WEBHOOK_ALERTS must use https:// (plain http:// is accepted only for loopback test servers), not http://',
       'CRASH_ALERT_MENTION has "the", which is not a mention: use a user id (<@123…> or user:123…), a role (<@&123…> or role:123…), here or everyone',
+      'CRASH_TRUST_PROXY must be true, loopback, or a comma-separated list of proxy addresses or CIDR ranges, not "my proxy"',
     ]);
     expect(read.errors.join('\n')).not.toContain('secret-token');
   });

@@ -344,3 +344,19 @@ describe('crash-intake bundle: retention', () => {
     }
   });
 });
+
+describe('crash-intake bundle: behind a proxy', () => {
+  it('counts the rate limit per client named by X-Forwarded-For when CRASH_TRUST_PROXY trusts the proxy', async () => {
+    const data = tempDataDir();
+    const intake = await startIntake(data.dir, { CRASH_RATE_LIMIT: '1', CRASH_TRUST_PROXY: '127.0.0.1' });
+    try {
+      const from = (ip: string) => postReports(intake.port, appReport(), { 'x-forwarded-for': ip });
+      expect((await from('203.0.113.7')).status).toBe(202);
+      expect((await from('203.0.113.8')).status).toBe(202);
+      expect((await from('203.0.113.7')).status).toBe(429);
+    } finally {
+      expect(await intake.stop()).toBe(0);
+      data.remove();
+    }
+  });
+});

@@ -17,6 +17,8 @@ export interface ServerConfig {
   readonly cooldownMs: number;
   /** Whole request (headers and body) must arrive within this; slow clients are cut off. */
   readonly requestTimeoutMs: number;
+  /** Which proxies' `X-Forwarded-For` to believe (Fastify's `trustProxy`): the client IP the rate limit counts by. */
+  readonly trustProxy: boolean | string;
 }
 
 export type ConfigResult = { config: ServerConfig } | { errors: string[] };
@@ -82,6 +84,17 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
     else mentions = parsed.value;
   }
   const ingestKey = env.CRASH_INGEST_KEY?.trim();
+  const trust = env.CRASH_TRUST_PROXY?.trim() ?? '';
+  let trustProxy: boolean | string = false;
+  if (trust === 'true') trustProxy = true;
+  else if (trust && trust !== 'false') {
+    if (!/^[0-9A-Fa-f.:/,\s]{1,1000}$/.test(trust) && trust !== 'loopback') {
+      errors.push(
+        `CRASH_TRUST_PROXY must be true, loopback, or a comma-separated list of proxy addresses or CIDR ranges, not ${JSON.stringify(trust.slice(0, 40))}`,
+      );
+    }
+    trustProxy = trust;
+  }
   if (errors.length) return { errors };
   return {
     config: {
@@ -97,6 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
       rateLimit,
       cooldownMs,
       requestTimeoutMs,
+      trustProxy,
     },
   };
 }

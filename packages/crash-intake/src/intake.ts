@@ -37,6 +37,8 @@ export interface CrashIntakeOptions {
   readonly store?: CrashStore;
   readonly now?: () => number;
   readonly log?: (line: string) => void;
+  /** Fastify's `trustProxy`: whose `X-Forwarded-For` names the client (rate limit, logs). */
+  readonly trustProxy?: boolean | string;
   /** For tests: how long alert retries wait at first. */
   readonly alertRetryMs?: number;
 }
@@ -119,6 +121,7 @@ export async function createCrashIntake(options: CrashIntakeOptions): Promise<Cr
       return http.createServer();
     },
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
   });
 
   const context = {

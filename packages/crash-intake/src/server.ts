@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     retentionDays: c.retentionDays,
     rateLimit: c.rateLimit,
     cooldownMs: c.cooldownMs,
+    trustProxy: c.trustProxy,
   });
   const server = http.createServer(
     {
