@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crashCorpusLines, node24, REPO_ROOT } from '@sre-toolkit/testkit';
+import { crashCorpusLines, node24, REPO_ROOT, startDiscordServer } from '@sre-toolkit/testkit';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 200_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -68,6 +68,14 @@ function start(args: string[], env: Record<string, string>): Promise<Started> {
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
+}
+
+/** SIGTERM, then wait for the exit: the intake saves its state on the way out. */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  return exited;
 }
 
 function rssMiB(pid: number): number {
@@ -153,7 +161,7 @@ async function main(): Promise<void> {
   try {
     results.push(await load('crash-intake bundle', intake, bodies));
   } finally {
-    intake.child.kill('SIGTERM');
+    await stop(intake.child);
   }
   const floorRate = (results[0] as Result).accepted / (results[0] as Result).seconds;
   console.log(
@@ -170,6 +178,72 @@ async function main(): Promise<void> {
     );
   }
   console.log('\nGoals: ≥ 50 % of the floor’s reports/s, p99 < 50 ms, RSS flat.');
+  await alertLatency();
+}
+
+/** From the 202 of a new fatal group's first report to its alert arriving at the Discord stand-in. */
+async function alertLatency(): Promise<void> {
+  const discord = await startDiscordServer();
+  const intake = await start([join(REPO_ROOT, 'packages', 'crash-intake', 'dist', 'server.js')], {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CRASH_DATA_DIR: join(dir, 'alerts'),
+    CRASH_EXPORT_TOKEN: 'bench-export-token-0123456789',
+    CRASH_APP_PACKAGE: 'mara',
+    DISCORD_WEBHOOK_ALERTS: discord.webhookUrl(),
+  });
+  const agent = new http.Agent({ keepAlive: true });
+  const times: number[] = [];
+  try {
+    for (let n = 0; n < 8; n++) {
+      const body = JSON.stringify({
+        type: 'StateError',
+        message: `Bad state: bench group ${n}`,
+        stackTrace: `#0      BenchStep${n}.run (package:mara/bench/step_${n}.dart:12:5)\n`,
+        fatal: true,
+        source: 'zone',
+        platform: 'android',
+        appVersion: '2.4.1',
+        buildNumber: '88',
+        osVersion: 'Android 14',
+        device: 'Pixel 8',
+        timestamp: new Date().toISOString(),
+      });
+      const before = discord.received.length;
+      const t = process.hrtime.bigint();
+      await new Promise<void>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port: intake.port,
+            method: 'POST',
+            path: '/api/crashes',
+            agent,
+            headers: { 'content-type': 'application/json' },
+          },
+          (res) => res.resume().on('end', () => resolve()),
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      // Bounded: 10 s without the alert is reported as a miss.
+      const deadline = Date.now() + 10_000;
+      while (discord.received.length === before && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
+      times.push(discord.received.length > before ? Number(process.hrtime.bigint() - t) / 1e6 : Number.NaN);
+    }
+  } finally {
+    agent.destroy();
+    await stop(intake.child);
+    await discord.close();
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  console.log('\n| new fatal group → alert at the Discord stand-in | median ms | max ms | missed |');
+  console.log('| --- | ---: | ---: | ---: |');
+  console.log(
+    `| 8 groups, one after another | ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(0)} | ${Math.max(...times.filter((t) => !Number.isNaN(t))).toFixed(0)} | ${times.filter((t) => Number.isNaN(t)).length} |`,
+  );
+  console.log('Goal: under a second (250 ms of it is the wait for other new groups, to summarise a burst).');
 }
 
 main()
