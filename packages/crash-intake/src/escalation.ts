@@ -268,12 +268,12 @@ export class Escalation {
       this.error = result.reason ?? `HTTP ${result.status ?? '?'}`;
       // A deleted webhook or a wrong token does not heal by retrying (and Discord bans IPs that try).
       if (result.status === 401 || result.status === 403 || result.status === 404) {
-        this.options.log?.(`Alert not delivered and dropped: ${this.error}.`);
+        this.options.log?.(`Alert not delivered and dropped: ${oneLine(this.error)}.`);
         this.queue.shift();
         this.save();
         continue;
       }
-      this.options.log?.(`Alert not delivered (${this.error}); retrying in ${this.retryDelay} ms.`);
+      this.options.log?.(`Alert not delivered (${oneLine(this.error)}); retrying in ${this.retryDelay} ms.`);
       this.retryTimer = setTimeout(() => {
         this.retryTimer = undefined;
         this.kick();
@@ -289,7 +289,7 @@ export class Escalation {
     if (item.kind === 'summary') {
       const lines = item.fingerprints.slice(0, 25).map((fp) => {
         const g = this.groups.get(fp);
-        return `• ${escapeMarkdown(oneLine(g?.title ?? fp)).slice(0, 150)} (${g?.count ?? 0}×)`;
+        return `• ${escapeMarkdown(oneLine(g?.title ?? fp).slice(0, 150))} (${g?.count ?? 0}×)`;
       });
       const more = item.fingerprints.length - lines.length;
       const embed: Embed = {
@@ -348,7 +348,7 @@ export class Escalation {
         }
         await fs.rename(tmp, path);
       } catch (error) {
-        this.options.log?.(`Could not save the alert state: ${(error as Error).message}`);
+        this.options.log?.(`Could not save the alert state: ${oneLine((error as Error).message)}`);
       }
     });
   }

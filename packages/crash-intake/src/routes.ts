@@ -71,7 +71,10 @@ export async function registerPlugins(app: FastifyInstance, c: IntakeContext): P
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const status = error.statusCode ?? 500;
-    if (status === 429) return reply.code(429).send(error);
+    if (status === 429) {
+      if (req.routeOptions.url === '/api/crashes') metrics.reject('rate limited');
+      return reply.code(429).send(error);
+    }
     const why =
       error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? `the body is over ${BODY_LIMIT / 1024} KiB: send at most ${BODY_LIMIT / 1024} KiB per request (a batch of fewer reports)`

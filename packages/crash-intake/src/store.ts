@@ -172,7 +172,8 @@ export class NdjsonSegmentStore implements CrashStore {
         const source = createReadStream(path, { start: 0, end: size - 1 });
         const stage = filtered ? source.pipe(new LineSplit((line) => keepLine(line, filter))) : source;
         for await (const chunk of stage) {
-          if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+          if (!out.write(chunk)) await drainedOrClosed(out);
+          // The client went away: stop reading, release the file.
           if (out.destroyed) {
             source.destroy();
             return;
@@ -234,6 +235,18 @@ export class NdjsonSegmentStore implements CrashStore {
     const names = await fs.readdir(this.dir);
     return names.filter((n) => SEGMENT.test(n)).sort();
   }
+}
+
+function drainedOrClosed(stream: PassThrough): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+  });
 }
 
 /** A report's own time: app reports carry an ISO `timestamp`, Sentry events ISO or epoch seconds. */
