@@ -1,16 +1,25 @@
 // Bundles every action's src/index.ts into its committed dist/ with @vercel/ncc (minified).
 // `--no-cache` rebuilds from scratch, as check-dist does.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const noCache = process.argv.includes('--no-cache');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const ncc = join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 
-for (const name of readdirSync('actions').sort()) {
-  const dir = join('actions', name);
-  if (!existsSync(join(dir, 'src', 'index.ts')) || (only.length && !only.includes(name))) continue;
+// Bundles that are not actions: [name, directory, entry file]. Each becomes <dir>/dist/index.js,
+// renamed to <entry>.js (crash-intake's server runs as `node packages/crash-intake/dist/server.js`).
+const extra = [['crash-intake', join('packages', 'crash-intake'), 'server']];
+const targets = [
+  ...readdirSync('actions')
+    .sort()
+    .map((name) => [name, join('actions', name), 'index']),
+  ...extra,
+];
+
+for (const [name, dir, entry] of targets) {
+  if (!existsSync(join(dir, 'src', `${entry}.ts`)) || (only.length && !only.includes(name))) continue;
   rmSync(join(dir, 'dist'), { recursive: true, force: true });
   const started = Date.now();
   execFileSync(
@@ -18,7 +27,7 @@ for (const name of readdirSync('actions').sort()) {
     [
       ncc,
       'build',
-      join(dir, 'src', 'index.ts'),
+      join(dir, 'src', `${entry}.ts`),
       '-o',
       join(dir, 'dist'),
       '--minify',
@@ -29,6 +38,7 @@ for (const name of readdirSync('actions').sort()) {
     ],
     { stdio: 'inherit' },
   );
+  if (entry !== 'index') renameSync(join(dir, 'dist', 'index.js'), join(dir, 'dist', `${entry}.js`));
   const size = readdirSync(join(dir, 'dist')).reduce((n, f) => n + statSync(join(dir, 'dist', f)).size, 0);
   console.log(
     `${name}: dist ${(size / 1024).toFixed(0)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -2,9 +2,21 @@
 // files (a lazy chunk ncc added) count too, not only modified ones.
 import { execFileSync } from 'node:child_process';
 
-const status = execFileSync('git', ['status', '--porcelain', '--', 'actions/*/dist/**', 'actions/*/dist'], {
-  encoding: 'utf8',
-});
+const status = execFileSync(
+  'git',
+  [
+    'status',
+    '--porcelain',
+    '--',
+    'actions/*/dist/**',
+    'actions/*/dist',
+    'packages/crash-intake/dist/**',
+    'packages/crash-intake/dist',
+  ],
+  {
+    encoding: 'utf8',
+  },
+);
 if (status.trim()) {
   console.error(`dist/ is stale: rebuild with pnpm bundle and commit the result.\n${status}`);
   process.exit(1);

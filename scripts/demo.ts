@@ -3,11 +3,12 @@
 import { join } from 'node:path';
 import { allScenarios, runDemo } from '@sre-toolkit/preview';
 import { REPO_ROOT } from '@sre-toolkit/testkit';
+import { intakeScenarios } from './demo-intake';
 
 const started = Date.now();
 console.log('SRE toolkit demo: loopback stand-ins only, no network, no tokens.\n');
 const result = await runDemo({
-  scenarios: allScenarios(),
+  scenarios: [...allScenarios(), ...intakeScenarios],
   outDir: join(REPO_ROOT, 'demo-out'),
   log: (l) => console.log(l),
 });

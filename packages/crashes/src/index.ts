@@ -5,3 +5,8 @@ export { windowLabel } from './digest';
 export { alertMessages, digestMessages } from './digest-messages';
 export { collectDigest, publishDigest } from './digest-run';
 export { type CrashGroup } from './groups';
+// For crash-intake, which stores, fingerprints and alerts on reports with the digest's own rules.
+export { fingerprintCrash, groupTitle } from './fingerprint';
+export { type Crash, normalizeReport, TraceCache } from './normalize';
+export { scrub } from './scrub';
+export { compareVersions, versionLabel } from './versions';

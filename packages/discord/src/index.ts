@@ -22,3 +22,7 @@ export { deliverySummary, postMessages, previewMessages, sendMessages, webhookUr
 export { TONES, type Tone, parseColor } from './status';
 export { type HttpRequest, type Transport } from './transport';
 export { FOREIGN_HOST_RULE, type Webhook } from './webhook-url';
+// For long-running senders (crash-intake) that deliver without an action runtime.
+export { type DeliveryResult, deliverAll } from './deliver';
+export { nodeTransport } from './transport';
+export { parseWebhookUrl } from './webhook-url';
