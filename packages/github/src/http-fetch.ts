@@ -1,5 +1,5 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 
 /**
  * The part of `fetch` that @octokit/request uses, on `node:http(s)`. Node's built-in fetch costs
@@ -34,16 +34,38 @@ export interface FetchResponse {
 }
 
 const MAX_REDIRECTS = 20;
-// Keep-alive, as fetch does: the detector's two requests and a paginated listing share a socket.
-// Idle sockets are unref'd by the agent, so they never hold the process open.
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-};
+
+interface Protocol {
+  readonly request: typeof Http.request;
+  readonly agent: Http.Agent;
+}
+const protocols = new Map<string, Promise<Protocol>>();
+/**
+ * node:https (and TLS) loads only for an https URL. Keep-alive, as fetch does: the detector's two
+ * requests and a paginated listing share a socket; idle sockets are unref'd by the agent, so they
+ * never hold the process open.
+ */
+function protocol(name: 'http:' | 'https:'): Promise<Protocol> {
+  let p = protocols.get(name);
+  if (!p) {
+    p =
+      name === 'https:'
+        ? import('node:https').then((m: typeof Https) => ({
+            request: m.request as typeof Http.request,
+            agent: new m.Agent({ keepAlive: true }),
+          }))
+        : import('node:http').then((m: typeof Http) => ({
+            request: m.request,
+            agent: new m.Agent({ keepAlive: true }),
+          }));
+    protocols.set(name, p);
+  }
+  return p;
+}
 
 export class ResponseHeaders implements Iterable<[string, string]> {
   private readonly map: Map<string, string>;
-  constructor(raw: http.IncomingHttpHeaders) {
+  constructor(raw: Http.IncomingHttpHeaders) {
     this.map = new Map(
       Object.entries(raw)
         .filter((e): e is [string, string | string[]] => e[1] !== undefined)
@@ -107,25 +129,26 @@ export async function httpFetch(input: string | URL, init: FetchInit = {}): Prom
 }
 
 interface Answer {
-  readonly res: http.IncomingMessage;
+  readonly res: Http.IncomingMessage;
   readonly signal: AbortSignal | undefined;
 }
 
-function once(
+async function once(
   url: URL,
   method: string,
   headers: Record<string, string>,
   body: string | Uint8Array | undefined,
   signal: AbortSignal | undefined,
 ): Promise<Answer> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw fetchFailed(new Error(`unsupported protocol ${url.protocol}`));
+  const { request, agent } = await protocol(url.protocol);
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      return reject(fetchFailed(new Error(`unsupported protocol ${url.protocol}`)));
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
-    const req = (url.protocol === 'https:' ? https : http).request(url, {
+    const req = request(url, {
       method,
-      agent: agents[url.protocol],
+      agent,
       headers: {
         ...headers,
         ...(payload !== undefined ? { 'content-length': String(payload.byteLength) } : {}),
