@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as http from 'node:http';
-import { listenOnLoopback } from '@sre-toolkit/testkit';
+import * as https from 'node:https';
+import { listenOnLoopback, selfSignedCertificate } from '@sre-toolkit/testkit';
 import { httpFetch } from '../src/http-fetch';
 
 type Listening = Awaited<ReturnType<typeof listenOnLoopback>>;
@@ -134,5 +135,17 @@ describe('httpFetch', () => {
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe('fetch failed');
     expect((error as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
+  });
+
+  it('speaks TLS to an https URL and verifies the certificate', async () => {
+    const { cert, key } = selfSignedCertificate();
+    const tls = await listenOnLoopback(https.createServer({ cert, key }, (_req, res) => res.end('secret')));
+    try {
+      const error = await httpFetch(`https://127.0.0.1:${tls.port}/`).catch((e: unknown) => e);
+      expect((error as Error).message).toBe('fetch failed');
+      expect((error as { cause?: { code?: string } }).cause?.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    } finally {
+      await tls.close();
+    }
   });
 });
