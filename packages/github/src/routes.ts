@@ -24,8 +24,14 @@ export const ROUTES = {
     listForRepo: 'GET /repos/{owner}/{repo}/issues',
     update: 'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
   },
+  git: {
+    createRef: 'POST /repos/{owner}/{repo}/git/refs',
+    getRef: 'GET /repos/{owner}/{repo}/git/ref/{ref}',
+  },
   repos: {
+    createOrUpdateFileContents: 'PUT /repos/{owner}/{repo}/contents/{path}',
     get: 'GET /repos/{owner}/{repo}',
+    getContent: 'GET /repos/{owner}/{repo}/contents/{path}',
   },
 } as const;
 
