@@ -106,6 +106,9 @@ export async function runAction(action: string, options: RunOptions = {}): Promi
       GITHUB_WORKSPACE: work,
       RUNNER_TEMP: work,
       RUNNER_OS: 'Linux',
+      // Under jest, GitHub writes are not spaced 1 s / 3 s apart (the client honours this only for
+      // tests); benches keep the real spacing. A test can still pass its own value in options.env.
+      ...(process.env.JEST_WORKER_ID ? { SRE_TOOLKIT_TEST_GITHUB_WRITE_SPACING_MS: '0' } : {}),
       ...options.env,
     };
     for (const [name, spec] of Object.entries(meta.inputs ?? {})) {
