@@ -1,6 +1,6 @@
 import { formatDuration, oneLine, type Runtime } from '@sre-toolkit/action';
 import { describeGitHubError, type GitHubClient } from '@sre-toolkit/github';
-import type { DetectorContext } from './context';
+import { workflowLabel, type DetectorContext } from './context';
 import { incidentWriter } from './incident-writer';
 import { applyScan, type ApplyResult } from './incidents';
 import { scan, type ScanResult } from './scan';
@@ -84,7 +84,7 @@ export async function detect(
   if (trigger && !result.targets.length) {
     rt.info(
       oneLine(
-        `Nothing to do: ${trigger.run.workflowName || `workflow ${trigger.run.workflowId}`} on ${trigger.run.branch ?? 'no branch'} is not among the selected workflows and branches.`,
+        `Nothing to do: ${workflowLabel(trigger.run.workflowName, trigger.workflowPath, trigger.run.workflowId)} on ${trigger.run.branch ?? 'no branch'} is not among the selected workflows and branches.`,
       ),
     );
   }
@@ -113,7 +113,9 @@ export async function detect(
     ...applied,
     scan: result,
     requests: () => requests,
-    mode: trigger ? `workflow_run of ${oneLine(trigger.run.workflowName)}` : 'Scan',
+    mode: trigger
+      ? `workflow_run of ${oneLine(result.targets[0]?.workflow.name ?? workflowLabel(trigger.run.workflowName, trigger.workflowPath, trigger.run.workflowId))}`
+      : 'Scan',
   };
 }
 

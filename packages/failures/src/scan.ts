@@ -7,7 +7,7 @@ import {
   type IncidentIssue,
   type RunInfo,
 } from '@sre-toolkit/github';
-import type { TriggerRun } from './context';
+import { workflowLabel, type TriggerRun } from './context';
 import { decideStreak, parseStreakState, type StreakEvent } from './decide';
 import { flakeCandidates, flakeOf, type Flake } from './flaky';
 import { failureRate, parseRateState, rateFiring, type RateStats, type RateState } from './rate';
@@ -137,7 +137,7 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
         (w) => w.state === 'active' && !(selfPath ? w.path === selfPath : w.name === config.self?.name),
       );
     }
-    workflows = workflows.map((w) => ({ id: w.id, name: w.name, path: w.path }));
+    workflows = workflows.map((w) => ({ id: w.id, name: workflowLabel(w.name, w.path, w.id), path: w.path }));
   }
 
   // Which branches.
@@ -254,8 +254,9 @@ async function checkFlakes(
 }
 
 /**
- * The triggering run's workflow. A payload without its name or path (they are optional) costs one
- * request to ask GitHub; if that fails too, the workflow is named by its id.
+ * The triggering run's workflow. A payload without its name or path (they are optional, and the
+ * name may be empty) costs one request to ask GitHub; if that fails too, the workflow is named by
+ * its file name, or its id.
  */
 async function triggerWorkflow(
   client: GitHubClient,
@@ -270,9 +271,10 @@ async function triggerWorkflow(
       repo: config.repo,
       workflow_id: ref.id,
     });
-    return { id: ref.id, name: ref.name || data.name, path: ref.path || data.path };
+    const path = ref.path || data.path;
+    return { id: ref.id, name: workflowLabel(ref.name || data.name, path, ref.id), path };
   } catch {
-    return { id: ref.id, name: ref.name || `workflow ${ref.id}`, path: ref.path };
+    return { id: ref.id, name: workflowLabel(ref.name, ref.path, ref.id), path: ref.path };
   }
 }
 

@@ -1,6 +1,6 @@
 import { cell, oneLine, type Runtime } from '@sre-toolkit/action';
-import { isTimeoutError, statusOf } from '@sre-toolkit/github';
-import type { DetectorContext } from './context';
+import { isTimeoutError, networkFailure, statusOf } from '@sre-toolkit/github';
+import { workflowLabel, type DetectorContext } from './context';
 import type { DetectorInputs } from './detector';
 import { unreadAlertEmbed, type Embed } from './messages';
 import { sendNotifications, type NotifyOptions } from './notify';
@@ -22,7 +22,11 @@ export function githubFailure(error: unknown): string | undefined {
   const status = statusOf(error);
   const response = 'response' in error ? (error.response as { data?: unknown } | undefined) : undefined;
   // @octokit/request reports a refused connection, DNS or TLS failure as a 500 without a response.
-  if (!response) return status === undefined || 'request' in error ? 'unreachable' : undefined;
+  if (!response) {
+    if (status !== undefined && !('request' in error)) return undefined;
+    const network = networkFailure(error);
+    return network && network.kind !== 'other' ? `unreachable: ${network.what}` : 'unreachable';
+  }
   if (status === undefined) return undefined;
   if (status >= 500) return `answered ${status}`;
   const data = response.data;
@@ -54,7 +58,7 @@ export function unreadOutcome(
   const trigger = where.trigger;
   if (!trigger || !how) return {};
   const run = trigger.run;
-  const workflow = run.workflowName || `workflow ${run.workflowId}`;
+  const workflow = workflowLabel(run.workflowName, trigger.workflowPath, run.workflowId);
   const branch = run.branch;
   const ref = { name: run.workflowName, path: trigger.workflowPath };
   const selected = !i.workflows.length || i.workflows.some((w) => matchesWorkflow(ref, w));
