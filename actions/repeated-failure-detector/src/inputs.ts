@@ -1,4 +1,15 @@
-import { bool, choices, duration, input, integer, rule, secret, shortText, wait } from '@sre-toolkit/action';
+import {
+  bool,
+  choices,
+  duration,
+  input,
+  integer,
+  number,
+  rule,
+  secret,
+  shortText,
+  wait,
+} from '@sre-toolkit/action';
 import { parseMentions, webhookUrls } from '@sre-toolkit/discord';
 import { CONCLUSIONS } from '@sre-toolkit/failures';
 
@@ -74,4 +85,6 @@ export const inputs = {
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),
   'github-timeout': input(wait(), '60s'),
+  stale: input(bool(), 'true'),
+  'stale-after': input(number(1, 100), '3'),
 };

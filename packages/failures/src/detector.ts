@@ -25,6 +25,8 @@ export interface DetectorInputs {
   readonly issue: boolean;
   readonly 'issue-label': string;
   readonly 'dry-run': boolean;
+  readonly stale: boolean;
+  readonly 'stale-after': number;
 }
 
 export interface Detection extends ApplyResult {
@@ -74,11 +76,22 @@ export async function detect(
       ...(where.defaultBranch ? { defaultBranch: where.defaultBranch } : {}),
       ...(trigger ? { trigger } : {}),
       ...(where.self ? { self: where.self } : {}),
+      ...(i.stale ? { staleAfter: i['stale-after'] } : {}),
     });
   } catch (error) {
     return { error: describeScanError(error, where.repository), ...unreadOutcome(where, i, error, now) };
   }
   for (const w of result.warnings) rt.warning(oneLine(w), 'Unknown workflow');
+  for (const w of result.silentWarnings) rt.warning(oneLine(w), 'Schedule not read');
+  if (!i.issue)
+    for (const look of result.silent)
+      if (look.silence)
+        rt.warning(
+          oneLine(
+            `${look.workflow.name} is not running on schedule (${look.silence.reason}); with issue: false nothing remembers an alert, so none is sent.`,
+          ),
+          'Silent monitor',
+        );
   if (!result.targets.length && i.workflows.length && result.warnings.length === i.workflows.length)
     return { error: 'None of the workflows named in the workflows input exists (see the warnings above).' };
   if (trigger && !result.targets.length) {

@@ -4,6 +4,14 @@ import { incidentBody, incidentComment, incidentTitle } from './issue-text';
 import { incidentEmbed, type Embed } from './messages';
 import { alertKind, pings, planIncidents, type IncidentChange, type DetectorAlertKind } from './plan';
 import type { ScanResult, Target } from './scan';
+import { silentKey, type SilentLook } from './silent-scan';
+import {
+  silentCloseComment,
+  silentEmbed,
+  silentIssueBody,
+  silentIssueTitle,
+  silentRecoveryEmbed,
+} from './silent-text';
 
 /**
  * Carries out the plan: for every change, write its issue (the state) first, then build its
@@ -13,7 +21,10 @@ import type { ScanResult, Target } from './scan';
 
 export interface DetectorAlert {
   readonly kind: DetectorAlertKind;
-  readonly target: Target;
+  /** The workflow and branch it is about; silent-monitor alerts have none (they are about a workflow). */
+  readonly target?: Target;
+  /** The silent-monitor look it is about. */
+  readonly silent?: SilentLook;
   readonly title: string;
   readonly embed: Embed;
   /** Alerts and reminders ping the `mention` list; recoveries never do. */
@@ -94,7 +105,59 @@ export async function applyScan(
       ...written,
     });
   }
+  notifications.push(...(await applySilent(scan.silent, o, updates, repository)));
   return { notifications, errors: o.writer?.errors ?? [], updates };
+}
+
+/** Silent monitors: open an issue and alert once, record quietly, close with one recovery. */
+async function applySilent(
+  looks: readonly SilentLook[],
+  o: ApplyOptions,
+  updates: string[],
+  repository: string,
+): Promise<DetectorAlert[]> {
+  const alerts: DetectorAlert[] = [];
+  for (const look of looks) {
+    const key = silentKey(look.workflow.id);
+    const issue = look.issue;
+    const w = o.writer;
+    if (look.change === 'open' && look.silence) {
+      const s = look.silence;
+      let written: Written = {};
+      if (w) {
+        const opened = await w.open(key, silentIssueTitle(s), silentIssueBody(s, o.now), s);
+        written = opened
+          ? { issueUrl: opened.url, issueAction: `opened #${opened.number}` }
+          : { unrecorded: 'its issue could not be opened' };
+      }
+      const embed = silentEmbed(s, repository, written.issueUrl, o.now);
+      alerts.push({ kind: 'silent', silent: look, title: embed.title ?? '', embed, pings: true, ...written });
+    } else if (look.change === 'record' && look.silence && issue && w) {
+      if (await w.update(issue, key, silentIssueBody(look.silence, o.now), look.silence))
+        updates.push(`#${issue.number}: ${look.silence.reason}`);
+    } else if (look.change === 'close' && look.known) {
+      let written: Written = issue ? { issueUrl: issue.url } : {};
+      if (w && issue) {
+        const done = await w.close(issue, key, silentCloseComment(look.known, look.lastRun, o.now), {
+          ...look.known,
+          ...(look.lastRun ? { last_run_at: look.lastRun.createdAt, last_run_url: look.lastRun.url } : {}),
+        });
+        written = done
+          ? { ...written, issueAction: `closed #${issue.number}` }
+          : { ...written, unrecorded: `issue #${issue.number} could not be closed` };
+      }
+      const embed = silentRecoveryEmbed(look.known, look.lastRun, repository, written.issueUrl, o.now);
+      alerts.push({
+        kind: 'silent-recovered',
+        silent: look,
+        title: embed.title ?? '',
+        embed,
+        pings: false,
+        ...written,
+      });
+    }
+  }
+  return alerts;
 }
 
 const countOf = (c: IncidentChange) => (c.state.kind === 'streak' ? c.state.count : c.state.failed);

@@ -120,7 +120,13 @@ export async function reportUnread(
       `- ⚠️ ${cell(outcome.warning)}`,
     ].join('\n');
     rt.appendSummary(`${report}\n`);
-    setOutputs(rt, { streaks: '[]', flaky: '[]', alerted: String(delivered.size), report: `${report}\n` });
+    setOutputs(rt, {
+      streaks: '[]',
+      flaky: '[]',
+      silent: '[]',
+      alerted: String(delivered.size),
+      report: `${report}\n`,
+    });
   }
   rt.setFailed(error);
 }
