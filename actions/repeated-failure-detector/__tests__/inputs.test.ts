@@ -31,6 +31,8 @@ describe('the input schema', () => {
       'github-timeout',
       'stale',
       'stale-after',
+      'severity',
+      'runbook-url',
     ]);
     const outputs = (
       readActionYaml('repeated-failure-detector') as unknown as { outputs: Record<string, unknown> }
@@ -54,6 +56,8 @@ describe('the input schema', () => {
       branches: [],
       stale: true,
       'stale-after': 3,
+      severity: 'auto',
+      'runbook-url': '',
     });
   });
 

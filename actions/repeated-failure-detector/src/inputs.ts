@@ -6,7 +6,9 @@ import {
   integer,
   number,
   rule,
+  runbookUrlRule,
   secret,
+  severityRule,
   shortText,
   wait,
 } from '@sre-toolkit/action';
@@ -87,4 +89,6 @@ export const inputs = {
   'github-timeout': input(wait(), '60s'),
   stale: input(bool(), 'true'),
   'stale-after': input(number(1, 100), '3'),
+  severity: input(severityRule(), 'auto'),
+  'runbook-url': input(runbookUrlRule()),
 };

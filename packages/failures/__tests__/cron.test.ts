@@ -57,7 +57,9 @@ describe('parseCron', () => {
     expect(parseCron('61 * * * *')).toEqual({
       error: '"61 * * * *": the minute field "61" is not a value from 0 to 59',
     });
-    expect(parseCron('*/0 * * * *')).toEqual({ error: '"*/0 * * * *": the minute field "*/0" has a bad step' });
+    expect(parseCron('*/0 * * * *')).toEqual({
+      error: '"*/0 * * * *": the minute field "*/0" has a bad step',
+    });
     expect(parseCron('@daily')).toMatchObject({ error: expect.stringContaining('1 fields') });
   });
 

@@ -61,7 +61,13 @@ const where = (conclusion: string, over: Partial<DetectorContext> = {}): Detecto
   },
   ...over,
 });
-const inputs = { workflows: [], branches: [], 'failure-conclusions': [...FAILING] };
+const inputs = {
+  workflows: [],
+  branches: [],
+  'failure-conclusions': [...FAILING],
+  severity: 'auto' as const,
+  'runbook-url': '',
+};
 
 describe('unreadOutcome', () => {
   it('alerts a failed run on the default branch, streak unknown, with a warning', () => {

@@ -1,8 +1,8 @@
-import { formatDuration, oneLine, type Runtime } from '@sre-toolkit/action';
+import { formatDuration, oneLine, type Runtime, type Severity } from '@sre-toolkit/action';
 import { describeGitHubError, type GitHubClient } from '@sre-toolkit/github';
 import { workflowLabel, type DetectorContext } from './context';
 import { incidentWriter } from './incident-writer';
-import { applyScan, type ApplyResult } from './incidents';
+import { applyScan, contextOf, type ApplyResult } from './incidents';
 import { scan, type ScanResult } from './scan';
 import { unreadOutcome, type UnreadOutcome } from './unread-alert';
 
@@ -27,6 +27,8 @@ export interface DetectorInputs {
   readonly 'dry-run': boolean;
   readonly stale: boolean;
   readonly 'stale-after': number;
+  readonly severity: 'auto' | Severity;
+  readonly 'runbook-url': string;
 }
 
 export interface Detection extends ApplyResult {
@@ -121,6 +123,7 @@ export async function detect(
     serverUrl: where.serverUrl,
     now,
     log: (m) => rt.info(m),
+    context: contextOf(i, where),
   });
   return {
     ...applied,

@@ -1,3 +1,12 @@
+import {
+  alertContext,
+  alertFields,
+  recoveryFields,
+  type AlertContext,
+  type AlertType,
+} from '@sre-toolkit/action';
+import type { DetectorContext } from './context';
+import type { DetectorInputs } from './detector';
 import { describeGitHubError, failedSteps, type FailedStep, type GitHubClient } from '@sre-toolkit/github';
 import type { IncidentWriter } from './incident-writer';
 import { incidentBody, incidentComment, incidentTitle } from './issue-text';
@@ -36,6 +45,30 @@ export interface DetectorAlert {
   readonly unrecorded?: string;
 }
 
+/** Severity and runbook section of an alert type (the `severity` and `runbook-url` inputs applied). */
+export type ContextOf = (type: AlertType, facts?: { readonly defaultBranch?: boolean }) => AlertContext;
+
+/** Severity and runbook link per alert type, from the inputs. */
+export function contextOf(
+  i: Pick<DetectorInputs, 'severity' | 'runbook-url'>,
+  where: DetectorContext,
+): ContextOf {
+  return (type, facts = {}) =>
+    alertContext(type, {
+      severity: i.severity,
+      runbookUrl: i['runbook-url'],
+      serverUrl: where.serverUrl,
+      repository: where.repository,
+      ...facts,
+    });
+}
+
+/** The embed with its severity first and its runbook link (a recovery: the link only). */
+export function withContext(embed: Embed, ctx: AlertContext, recovery: boolean): Embed {
+  const fields = recovery ? recoveryFields(ctx) : alertFields(ctx);
+  return { ...embed, fields: [...fields, ...(embed.fields ?? [])] };
+}
+
 export interface ApplyOptions {
   readonly owner: string;
   readonly repo: string;
@@ -47,6 +80,8 @@ export interface ApplyOptions {
   readonly serverUrl: string;
   readonly now: Date;
   readonly log: (message: string) => void;
+  /** Severity and runbook link per alert type; without it, alerts carry neither. */
+  readonly context?: ContextOf;
 }
 
 export interface ApplyResult {
@@ -91,11 +126,20 @@ export async function applyScan(
       if (written.issueAction) updates.push(`#${change.issue?.number}: ${countOf(change)} failures`);
       continue;
     }
-    const embed = incidentEmbed(change, steps, written.issueUrl, {
+    const plain = incidentEmbed(change, steps, written.issueUrl, {
       repository,
       now: o.now,
       rateRule: { threshold: o.rateThreshold ?? 0, lookback: o.lookbackText },
     });
+    const type = change.state.kind === 'rate' ? 'failure-rate' : 'repeated-failure';
+    const onDefault = scan.defaultBranch ? change.target.branch === scan.defaultBranch : undefined;
+    const embed = o.context
+      ? withContext(
+          plain,
+          o.context(type, onDefault === undefined ? {} : { defaultBranch: onDefault }),
+          kind === 'recovery' || kind === 'rate-cleared',
+        )
+      : plain;
     notifications.push({
       kind,
       target: change.target,
@@ -130,7 +174,8 @@ async function applySilent(
           ? { issueUrl: opened.url, issueAction: `opened #${opened.number}` }
           : { unrecorded: 'its issue could not be opened' };
       }
-      const embed = silentEmbed(s, repository, written.issueUrl, o.now);
+      const plain = silentEmbed(s, repository, written.issueUrl, o.now);
+      const embed = o.context ? withContext(plain, o.context('silent-monitor'), false) : plain;
       alerts.push({ kind: 'silent', silent: look, title: embed.title ?? '', embed, pings: true, ...written });
     } else if (look.change === 'record' && look.silence && issue && w) {
       if (await w.update(issue, key, silentIssueBody(look.silence, o.now), look.silence))
@@ -146,7 +191,8 @@ async function applySilent(
           ? { ...written, issueAction: `closed #${issue.number}` }
           : { ...written, unrecorded: `issue #${issue.number} could not be closed` };
       }
-      const embed = silentRecoveryEmbed(look.known, look.lastRun, repository, written.issueUrl, o.now);
+      const plain = silentRecoveryEmbed(look.known, look.lastRun, repository, written.issueUrl, o.now);
+      const embed = o.context ? withContext(plain, o.context('silent-monitor'), true) : plain;
       alerts.push({
         kind: 'silent-recovered',
         silent: look,

@@ -10,8 +10,9 @@ import type { SilentState } from './silent';
  */
 
 const file = (s: SilentState) => s.path.slice(s.path.lastIndexOf('/') + 1) || s.workflow;
+/** Whole minutes: a scan a few seconds later says the same. */
 const ago = (iso: string | undefined, now: Date) =>
-  iso ? formatDuration(now.getTime() - Date.parse(iso)) : undefined;
+  iso ? formatDuration(Math.floor((now.getTime() - Date.parse(iso)) / 60_000) * 60_000) : undefined;
 
 /** A few words for a title: what kind of silence. */
 export function silentHeadline(s: SilentState, now: Date): string {
@@ -98,7 +99,7 @@ export function silentRecoveryEmbed(
     title: embedTitle(`${tone.emoji} ${known.workflow} runs on schedule again`),
     ...(lastRun?.url ? { url: lastRun.url } : {}),
     color: tone.color,
-    description: `${escapeMarkdown(repository)}: silent (${escapeMarkdown(silentHeadline(known, at))}) since ${formatDuration(at.getTime() - Date.parse(known.since))} ago; it runs again.`,
+    description: `${escapeMarkdown(repository)}: silent (${escapeMarkdown(silentHeadline(known, at))}) since ${ago(known.since, at)} ago; it runs again.`,
     fields: [
       { name: 'Workflow', value: escapeMarkdown(known.workflow), inline: true },
       { name: 'Silent for', value: silentFor, inline: true },
@@ -144,5 +145,5 @@ export function silentCloseComment(
   at: Date,
 ): string {
   const run = lastRun?.url ? ` Latest scheduled run: ${lastRun.url}` : '';
-  return `✅ Runs on schedule again after ${formatDuration(at.getTime() - Date.parse(known.since))} of silence.${run}`;
+  return `✅ Runs on schedule again after ${ago(known.since, at)} of silence.${run}`;
 }

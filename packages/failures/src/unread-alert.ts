@@ -2,6 +2,7 @@ import { cell, oneLine, type Runtime } from '@sre-toolkit/action';
 import { isTimeoutError, networkFailure, statusOf } from '@sre-toolkit/github';
 import { workflowLabel, type DetectorContext } from './context';
 import type { DetectorInputs } from './detector';
+import { contextOf, withContext } from './incidents';
 import { unreadAlertEmbed, type Embed } from './messages';
 import { sendNotifications, type NotifyOptions } from './notify';
 import { setOutputs } from './outputs';
@@ -50,7 +51,7 @@ export interface UnreadOutcome {
 
 export function unreadOutcome(
   where: DetectorContext,
-  i: Pick<DetectorInputs, 'workflows' | 'branches' | 'failure-conclusions'>,
+  i: Pick<DetectorInputs, 'workflows' | 'branches' | 'failure-conclusions' | 'severity' | 'runbook-url'>,
   error: unknown,
   now: Date,
 ): UnreadOutcome {
@@ -79,7 +80,12 @@ export function unreadOutcome(
         `${state} Run ${run.id} of ${workflow} on ${branch} ended ${run.conclusion ?? 'without a conclusion'}: if it ended a streak, its recovery was not sent and the incident stays open until a later run.`,
       ),
     };
-  const embed = unreadAlertEmbed(run, workflow, how, where.repository, now);
+  const onDefault = where.defaultBranch ? branch === where.defaultBranch : undefined;
+  const embed = withContext(
+    unreadAlertEmbed(run, workflow, how, where.repository, now),
+    contextOf(i, where)('repeated-failure', onDefault === undefined ? {} : { defaultBranch: onDefault }),
+    false,
+  );
   const title = embed.title ?? '';
   return {
     alert: { title, embed, pings: true },
