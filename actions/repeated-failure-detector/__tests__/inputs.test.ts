@@ -33,6 +33,8 @@ describe('the input schema', () => {
       'stale-after',
       'severity',
       'runbook-url',
+      'deploy-environment',
+      'deploy-window',
     ]);
     const outputs = (
       readActionYaml('repeated-failure-detector') as unknown as { outputs: Record<string, unknown> }
@@ -58,6 +60,8 @@ describe('the input schema', () => {
       'stale-after': 3,
       severity: 'auto',
       'runbook-url': '',
+      'deploy-environment': 'production',
+      'deploy-window': 2 * 3_600_000,
     });
   });
 

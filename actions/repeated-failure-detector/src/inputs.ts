@@ -91,4 +91,6 @@ export const inputs = {
   'stale-after': input(number(1, 100), '3'),
   severity: input(severityRule(), 'auto'),
   'runbook-url': input(runbookUrlRule()),
+  'deploy-environment': input(shortText(255), 'production'),
+  'deploy-window': input(duration(), '2h'),
 };

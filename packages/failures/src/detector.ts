@@ -1,5 +1,5 @@
 import { formatDuration, oneLine, type Runtime, type Severity } from '@sre-toolkit/action';
-import { describeGitHubError, type GitHubClient } from '@sre-toolkit/github';
+import { deployLookup, describeGitHubError, type GitHubClient } from '@sre-toolkit/github';
 import { workflowLabel, type DetectorContext } from './context';
 import { incidentWriter } from './incident-writer';
 import { applyScan, contextOf, type ApplyResult } from './incidents';
@@ -29,6 +29,8 @@ export interface DetectorInputs {
   readonly 'stale-after': number;
   readonly severity: 'auto' | Severity;
   readonly 'runbook-url': string;
+  readonly 'deploy-environment': string;
+  readonly 'deploy-window': number;
 }
 
 export interface Detection extends ApplyResult {
@@ -124,6 +126,16 @@ export async function detect(
     now,
     log: (m) => rt.info(m),
     context: contextOf(i, where),
+    ...(i['deploy-environment'] && i['deploy-environment'] !== 'none'
+      ? {
+          deployBefore: deployLookup(client, {
+            owner,
+            repo,
+            environment: i['deploy-environment'],
+            windowMs: i['deploy-window'],
+          }),
+        }
+      : {}),
   });
   return {
     ...applied,

@@ -7,9 +7,19 @@ import {
 } from '@sre-toolkit/action';
 import type { DetectorContext } from './context';
 import type { DetectorInputs } from './detector';
-import { describeGitHubError, failedSteps, type FailedStep, type GitHubClient } from '@sre-toolkit/github';
+import { escapeMarkdown } from '@sre-toolkit/discord';
+import {
+  deploySentence,
+  describeGitHubError,
+  failedSteps,
+  type DeployFormat,
+  type DeployInfo,
+  type DeployLookup,
+  type FailedStep,
+  type GitHubClient,
+} from '@sre-toolkit/github';
 import type { IncidentWriter } from './incident-writer';
-import { incidentBody, incidentComment, incidentTitle } from './issue-text';
+import { incidentBody, incidentComment, incidentTitle, issueText } from './issue-text';
 import { incidentEmbed, type Embed } from './messages';
 import { alertKind, pings, planIncidents, type IncidentChange, type DetectorAlertKind } from './plan';
 import type { ScanResult, Target } from './scan';
@@ -82,6 +92,8 @@ export interface ApplyOptions {
   readonly log: (message: string) => void;
   /** Severity and runbook link per alert type; without it, alerts carry neither. */
   readonly context?: ContextOf;
+  /** The deploy that succeeded shortly before a time (`deploy-environment`, `deploy-window`). */
+  readonly deployBefore?: DeployLookup;
 }
 
 export interface ApplyResult {
@@ -116,8 +128,16 @@ export async function applyScan(
     const alerting =
       change.state.kind === 'streak' && (change.change === 'open' || change.change === 'remind');
     const steps = alerting ? await stepsOf(client, o, change.state.last_run_id) : [];
+    const deploy = change.change === 'open' ? await deployOf(o, startOf(change)) : undefined;
+    const body = incidentBody(change, steps, texts);
     const written = o.writer
-      ? await write(o.writer, change, incidentBody(change, steps, texts))
+      ? await write(
+          o.writer,
+          change,
+          deploy
+            ? `${body}\n\nThis ${deploySentence(deploy.info, deploy.start, 'incident began', ISSUE_FORMAT)}.`
+            : body,
+        )
       : change.issue
         ? { issueUrl: change.issue.url }
         : {};
@@ -132,14 +152,26 @@ export async function applyScan(
       rateRule: { threshold: o.rateThreshold ?? 0, lookback: o.lookbackText },
     });
     const type = change.state.kind === 'rate' ? 'failure-rate' : 'repeated-failure';
+    const withDeploy = deploy
+      ? {
+          ...plain,
+          fields: [
+            ...(plain.fields ?? []),
+            {
+              name: 'Deploy before',
+              value: deploySentence(deploy.info, deploy.start, 'Began', DISCORD_FORMAT),
+            },
+          ],
+        }
+      : plain;
     const onDefault = scan.defaultBranch ? change.target.branch === scan.defaultBranch : undefined;
     const embed = o.context
       ? withContext(
-          plain,
+          withDeploy,
           o.context(type, onDefault === undefined ? {} : { defaultBranch: onDefault }),
           kind === 'recovery' || kind === 'rate-cleared',
         )
-      : plain;
+      : withDeploy;
     notifications.push({
       kind,
       target: change.target,
@@ -204,6 +236,28 @@ async function applySilent(
     }
   }
   return alerts;
+}
+
+const DISCORD_FORMAT: DeployFormat = { text: escapeMarkdown, strong: (t) => `**${escapeMarkdown(t)}**` };
+const ISSUE_FORMAT: DeployFormat = { text: issueText, strong: (t) => `**${issueText(t)}**` };
+
+/** When the incident began: the streak's first failure, or when the rate crossed. */
+const startOf = (c: IncidentChange) =>
+  new Date(c.state.kind === 'rate' ? c.state.since : c.state.first_failed_at);
+
+/** The deploy before `start`, if any; a lookup that fails is logged, and the alert goes without it. */
+async function deployOf(
+  o: ApplyOptions,
+  start: Date,
+): Promise<{ info: DeployInfo; start: Date } | undefined> {
+  if (!o.deployBefore) return undefined;
+  try {
+    const info = await o.deployBefore(start);
+    return info ? { info, start } : undefined;
+  } catch (error) {
+    o.log(`No deploy context: ${describeGitHubError(error, 'listing deployments', 'deployments: read')}`);
+    return undefined;
+  }
 }
 
 const countOf = (c: IncidentChange) => (c.state.kind === 'streak' ? c.state.count : c.state.failed);
