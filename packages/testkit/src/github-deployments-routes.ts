@@ -104,8 +104,9 @@ function statusJson(
     updated_at: s.createdAt,
     deployment_url: url,
     repository_url: `${api}/repos/${repo.fullName}`,
-    environment_url: s.environmentUrl,
-    log_url: s.logUrl,
+    // GitHub leaves out the URLs a status was not given (they are `uri`s when present).
+    ...(s.environmentUrl ? { environment_url: s.environmentUrl } : {}),
+    ...(s.logUrl ? { log_url: s.logUrl } : {}),
   };
 }
 
