@@ -82,6 +82,7 @@ const validatorFor = (path: string, method: string, status: string) => {
   return v;
 };
 
+type Json = Record<string, unknown> & { id: number; state: string; creator: { login: string } };
 let gh: GitHubServer;
 const auth = () => ({ authorization: `token ${gh.token}`, accept: 'application/vnd.github+json' });
 const call = async (method: string, path: string, body?: unknown) => {
@@ -90,7 +91,7 @@ const call = async (method: string, path: string, body?: unknown) => {
     headers: { ...auth(), 'content-type': 'application/json' },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & unknown[] };
+  return { status: res.status, body: (await res.json()) as Json & Json[] };
 };
 const expectValid = (specPath: string, method: string, status: string, body: unknown) => {
   const validate = validatorFor(specPath, method, status);
@@ -125,12 +126,10 @@ describe('GitHub stand-in: deployments', () => {
 
     const list = await call('GET', '/repos/acme/mara/deployments?environment=production');
     expectValid('/repos/{owner}/{repo}/deployments', 'get', '200', list.body);
-    expect(list.body.map((d: { id: number; creator: { login: string } }) => [d.id, d.creator.login])).toEqual(
-      [[created.body.id, 'github-actions[bot]']],
-    );
+    expect(list.body.map((d) => [d.id, d.creator.login])).toEqual([[created.body.id, 'github-actions[bot]']]);
     const statuses = await call('GET', `/repos/acme/mara/deployments/${String(created.body.id)}/statuses`);
     expectValid('/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 'get', '200', statuses.body);
-    expect(statuses.body.map((s: { state: string }) => s.state)).toEqual(['success']);
+    expect(statuses.body.map((s) => s.state)).toEqual(['success']);
   });
 
   it('refuses a deployment without ref and a status with an unknown state (422), an unknown id (404)', async () => {
