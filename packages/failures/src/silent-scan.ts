@@ -1,4 +1,5 @@
 import {
+  describeGitHubError,
   toRunInfo,
   type ApiWorkflow,
   type GitHubClient,
@@ -93,11 +94,18 @@ export async function lookSilent(
     const valid = parsed.filter((p): p is Cron => !('error' in p));
     const periodMinutes = valid.length ? longestGapMinutes(valid) : undefined;
     // Not in the listing (older than the lookback, or past where the listing stopped): ask once.
-    const newestScheduledRun =
-      scheduledRun ??
-      (w.state === 'active' && periodMinutes !== undefined
-        ? await newestScheduled(client, config, w.id)
-        : undefined);
+    let newestScheduledRun: Pick<RunInfo, 'createdAt' | 'url' | 'conclusion'> | undefined = scheduledRun;
+    if (!newestScheduledRun && w.state === 'active' && periodMinutes !== undefined) {
+      try {
+        newestScheduledRun = await newestScheduled(client, config, w.id);
+      } catch (error) {
+        // The streak scan stands on its own: a silence that cannot be judged is a warning.
+        warnings.push(
+          `Cannot tell whether ${name} runs on schedule: ${describeGitHubError(error, `listing its scheduled runs`, 'actions: read')}`,
+        );
+        continue;
+      }
+    }
     const silence = crons.length
       ? silenceOf({
           workflow: { id: w.id, name, path: w.path, state: w.state },
