@@ -30,13 +30,14 @@ const scan = () =>
   });
 
 describe('repeated-failure-detector API budget on a 20-workflow repository', () => {
-  it('scans in 24 reads (within 25), plus one read per alert and a label check, and alerts the two streaks', async () => {
+  it('scans in 24 reads (within 25), plus one read per alert, a label check and a deployments listing, and alerts the two streaks', async () => {
     const first = await scan();
     expect(first.exitCode).toBe(0);
     const reads = gh.requests.filter((r) => r.method === 'GET');
     // workflows + issues + 20 run listings + 2 flaky attempts + 2 failing-job lookups + 1 label check
-    expect(reads).toHaveLength(27);
-    expect(reads.filter((r) => !/\/jobs$|\/labels\//.test(r.path))).toHaveLength(24);
+    // + 1 deployments listing (deploy context, once per run with an alert)
+    expect(reads).toHaveLength(28);
+    expect(reads.filter((r) => !/\/jobs$|\/labels\/|\/deployments$/.test(r.path))).toHaveLength(24);
     expect(gh.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /repos/acme/mara/labels',
       'POST /repos/acme/mara/issues',

@@ -29,11 +29,17 @@ describe('the input schema', () => {
       'dry-run',
       'fail-on-error',
       'github-timeout',
+      'stale',
+      'stale-after',
+      'severity',
+      'runbook-url',
+      'deploy-environment',
+      'deploy-window',
     ]);
     const outputs = (
       readActionYaml('repeated-failure-detector') as unknown as { outputs: Record<string, unknown> }
     ).outputs;
-    expect(Object.keys(outputs)).toEqual(['streaks', 'flaky', 'alerted', 'report']);
+    expect(Object.keys(outputs)).toEqual(['streaks', 'flaky', 'alerted', 'silent', 'report']);
   });
 
   it('reads defaults as documented', () => {
@@ -50,7 +56,22 @@ describe('the input schema', () => {
       'issue-label': 'repeated-failure',
       workflows: [],
       branches: [],
+      stale: true,
+      'stale-after': 3,
+      severity: 'auto',
+      'runbook-url': '',
+      'deploy-environment': 'production',
+      'deploy-window': 2 * 3_600_000,
     });
+  });
+
+  it('refuses a stale-after below 1, naming the input and the rule', () => {
+    const parsed = parseInputs(inputs, (name) =>
+      name === 'github-token' ? 'x' : name === 'stale-after' ? '0.5' : '',
+    );
+    expect(parsed.ok ? [] : parsed.errors).toEqual([
+      { input: 'stale-after', message: 'must be a number from 1 to 100, got "0.5"' },
+    ]);
   });
 
   it('keeps workflow names with commas whole, one per line', () => {

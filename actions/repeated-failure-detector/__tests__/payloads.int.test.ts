@@ -31,13 +31,20 @@ type Json = Record<string, unknown>;
 const completed = webhookExamples().find(
   (e) => e.event === 'workflow_run' && e.payload.action === 'completed',
 )!.payload;
+/** GitHub's example whose `workflow_run.name` is "" (its `workflow.name` is "test"). */
+const unnamed = webhookExamples().find(
+  (e) =>
+    e.event === 'workflow_run' &&
+    e.payload.action === 'completed' &&
+    (e.payload.workflow_run as Json).name === '',
+)!.payload;
 
 /**
  * GitHub's own `workflow_run` completed example, pointed at the third failure of the seeded streak,
  * with `drop` paths (`workflow_run.path`, `workflow.path`, …) deleted.
  */
-function payload(drop: readonly string[]): Json {
-  const p = structuredClone(completed) as Json;
+function payload(drop: readonly string[], example: Json = completed): Json {
+  const p = structuredClone(example) as Json;
   const wf = gh.workflow('frontend-ci');
   const last = runs[3]!;
   const repo = { ...(p.repository as Json), full_name: 'acme/mara', name: 'mara', default_branch: 'main' };
@@ -47,7 +54,7 @@ function payload(drop: readonly string[]): Json {
     ...(p.workflow_run as Json),
     id: last.id,
     workflow_id: wf.id,
-    name: wf.name,
+    name: example === unnamed ? '' : wf.name,
     path: wf.path,
     head_branch: 'main',
     head_sha: last.headSha,
@@ -104,6 +111,47 @@ describe('repeated-failure-detector on workflow_run payloads with missing fields
     expect(embedsOf(discord.received[0]!.body)[0]?.title).toBe(
       '❌ frontend-ci failing on main: 3 failures in a row',
     );
+  });
+
+  it('names the workflow of an example payload with an empty workflow_run.name, everywhere', async () => {
+    const event = payload([], unnamed);
+    expect((event.workflow_run as Json).name).toBe('');
+    const run = await onPayload(event, { workflows: 'frontend-ci' });
+    expect(run.exitCode).toBe(0);
+    const title = '❌ frontend-ci failing on main: 3 failures in a row';
+    expect(embedsOf(discord.received[0]!.body)[0]?.title).toBe(title);
+    expect(gh.issues().map((i) => i.title)).toEqual(['frontend-ci failing on main']);
+    expect(JSON.parse(run.outputs.streaks!)).toMatchObject([{ workflow: 'frontend-ci', state: 'new' }]);
+    expect(run.summary).toContain('workflow_run of frontend-ci:');
+    // payload.workflow named it: no request to ask GitHub.
+    expect(gh.requests.map((r) => r.path)).not.toContain(
+      `/repos/acme/mara/actions/workflows/${gh.workflow('frontend-ci').id}`,
+    );
+  });
+
+  it('with empty names and no workflow object, a workflows filter by display name still matches', async () => {
+    const event = payload(['workflow'], unnamed);
+    for (const wanted of ['frontend-ci', 'frontend-ci.yml', gh.workflow('frontend-ci').path]) {
+      discord.reset();
+      for (const issue of gh.issues()) issue.state = 'closed';
+      const run = await onPayload(event, { workflows: wanted });
+      expect(run.exitCode).toBe(0);
+      expect(embedsOf(discord.received[0]!.body)[0]?.title).toBe(
+        '❌ frontend-ci failing on main: 3 failures in a row',
+      );
+    }
+  });
+
+  it('names the workflow by its file when the names are empty and GitHub cannot say', async () => {
+    const wf = gh.workflow('frontend-ci');
+    gh.fail({ kind: 'status', status: 404 }, { path: `/repos/acme/mara/actions/workflows/${wf.id}` });
+    const run = await onPayload(payload(['workflow'], unnamed));
+    expect(run.exitCode).toBe(0);
+    const file = wf.path.slice(wf.path.lastIndexOf('/') + 1);
+    expect(embedsOf(discord.received[0]!.body)[0]?.title).toBe(
+      `❌ ${file} failing on main: 3 failures in a row`,
+    );
+    expect(gh.issues().map((i) => i.title)).toEqual([`${file} failing on main`]);
   });
 
   it('does nothing, without a request, for a run without head_branch', async () => {

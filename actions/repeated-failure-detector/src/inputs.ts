@@ -1,4 +1,17 @@
-import { bool, choices, duration, input, integer, rule, secret, shortText, wait } from '@sre-toolkit/action';
+import {
+  bool,
+  choices,
+  duration,
+  input,
+  integer,
+  number,
+  rule,
+  runbookUrlRule,
+  secret,
+  severityRule,
+  shortText,
+  wait,
+} from '@sre-toolkit/action';
 import { parseMentions, webhookUrls } from '@sre-toolkit/discord';
 import { CONCLUSIONS } from '@sre-toolkit/failures';
 
@@ -74,4 +87,10 @@ export const inputs = {
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),
   'github-timeout': input(wait(), '60s'),
+  stale: input(bool(), 'true'),
+  'stale-after': input(number(1, 100), '3'),
+  severity: input(severityRule(), 'auto'),
+  'runbook-url': input(runbookUrlRule()),
+  'deploy-environment': input(shortText(255), 'production'),
+  'deploy-window': input(duration(), '2h'),
 };

@@ -1,5 +1,19 @@
 // The package's public surface: what other packages, actions, tests and scripts import.
 // Anything else is internal; the package's own tests import modules directly.
+export {
+  type AlertContext,
+  type AlertType,
+  type Severity,
+  RUNBOOK_SECTIONS,
+  SEVERITIES,
+  alertContext,
+  alertFields,
+  defaultRunbookUrl,
+  defaultSeverity,
+  recoveryFields,
+  runbookUrlRule,
+  severityRule,
+} from './alert-context';
 export { type RunContext, readRunContext } from './context';
 export { formatDuration, parseDuration } from './durations';
 export {

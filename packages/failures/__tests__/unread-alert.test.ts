@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createGitHubClient, GitHubTimeoutError } from '@sre-toolkit/github';
-import { startGitHubServer, type GitHubServer } from '@sre-toolkit/testkit';
+import { refusedUrl, startGitHubServer, type GitHubServer } from '@sre-toolkit/testkit';
 import type { DetectorContext } from '../src/context';
 import { githubFailure, unreadOutcome } from '../src/unread-alert';
 import { FAILING, run } from './runs';
@@ -29,7 +29,9 @@ const timeout = new GitHubTimeoutError('GET /repos/acme/mara/issues not answered
 describe('githubFailure', () => {
   it('names a timeout, an unreachable GitHub, a 5xx after retries and a rate limit', async () => {
     expect(githubFailure(timeout)).toBe('timed out');
-    expect(githubFailure(await errorOf(gh.token, 'http://127.0.0.1:9'))).toBe('unreachable');
+    // Not port 9: fetch refuses it as a "bad port" before connecting.
+    const closed = await refusedUrl('');
+    expect(githubFailure(await errorOf(gh.token, closed))).toBe('unreachable: connection refused');
     gh.fail(Array(4).fill({ kind: 'status', status: 502 }), { path: '/repos/acme/mara' });
     expect(githubFailure(await errorOf())).toBe('answered 502');
     gh.fail({ kind: 'rate-limit', resetIn: 3600 }, { path: '/repos/acme/mara' });
@@ -59,7 +61,13 @@ const where = (conclusion: string, over: Partial<DetectorContext> = {}): Detecto
   },
   ...over,
 });
-const inputs = { workflows: [], branches: [], 'failure-conclusions': [...FAILING] };
+const inputs = {
+  workflows: [],
+  branches: [],
+  'failure-conclusions': [...FAILING],
+  severity: 'auto' as const,
+  'runbook-url': '',
+};
 
 describe('unreadOutcome', () => {
   it('alerts a failed run on the default branch, streak unknown, with a warning', () => {

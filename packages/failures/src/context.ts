@@ -33,8 +33,20 @@ type Json = Record<string, unknown>;
 const object = (v: unknown): Json | undefined =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A string that says something: GitHub's own example payloads carry `workflow_run.name: ""`. */
+const filled = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
 const count = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+
+/**
+ * What to call a workflow: its display name, else its file name (a workflow without `name:` is
+ * shown by its path on GitHub), else its id. Never empty.
+ */
+export function workflowLabel(name: string | undefined, path: string | undefined, id: number): string {
+  if (name?.trim()) return name;
+  const file = path?.slice(path.lastIndexOf('/') + 1);
+  return file?.trim() ? file : `workflow ${id}`;
+}
 
 /** The path part of GITHUB_WORKFLOW_REF (`owner/repo/.github/workflows/x.yml@refs/heads/main`). */
 export function workflowPathFromRef(ref: string | undefined): string | undefined {
@@ -103,7 +115,7 @@ export function readTrigger(
   const run = toRunInfo({
     id,
     workflow_id: workflowId,
-    name: text(wr.name) ?? text(workflow?.name) ?? '',
+    name: filled(wr.name) ?? filled(workflow?.name) ?? '',
     head_branch: text(wr.head_branch) ?? null,
     status: text(wr.status) ?? null,
     conclusion: text(wr.conclusion) ?? null,
@@ -120,15 +132,15 @@ export function readTrigger(
     repository: { id: count(object(wr.repository)?.id) },
     head_repository: originOf(wr.head_repository),
   });
+  const path = filled(workflow?.path) ?? filled(wr.path)?.replace(/@.*$/, '') ?? '';
   if (!fromRepository(run, repository)) {
     const fork = run.headRepository?.fullName;
     return {
       skip: oneLine(
-        `Nothing to do: run ${id} of ${run.workflowName || `workflow ${workflowId}`} on ${run.branch ?? 'no branch'} ran code from ${fork ? `the fork ${fork}` : 'a fork'}; runs from forks never open or close an incident.`,
+        `Nothing to do: run ${id} of ${workflowLabel(run.workflowName, path, workflowId)} on ${run.branch ?? 'no branch'} ran code from ${fork ? `the fork ${fork}` : 'a fork'}; runs from forks never open or close an incident.`,
       ),
     };
   }
-  const path = text(workflow?.path) ?? text(wr.path)?.replace(/@.*$/, '') ?? '';
   return { run, workflowPath: path };
 }
 

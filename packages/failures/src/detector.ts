@@ -1,8 +1,8 @@
-import { formatDuration, oneLine, type Runtime } from '@sre-toolkit/action';
-import { describeGitHubError, type GitHubClient } from '@sre-toolkit/github';
-import type { DetectorContext } from './context';
+import { formatDuration, oneLine, type Runtime, type Severity } from '@sre-toolkit/action';
+import { deployLookup, describeGitHubError, type GitHubClient } from '@sre-toolkit/github';
+import { workflowLabel, type DetectorContext } from './context';
 import { incidentWriter } from './incident-writer';
-import { applyScan, type ApplyResult } from './incidents';
+import { applyScan, contextOf, type ApplyResult } from './incidents';
 import { scan, type ScanResult } from './scan';
 import { unreadOutcome, type UnreadOutcome } from './unread-alert';
 
@@ -25,6 +25,12 @@ export interface DetectorInputs {
   readonly issue: boolean;
   readonly 'issue-label': string;
   readonly 'dry-run': boolean;
+  readonly stale: boolean;
+  readonly 'stale-after': number;
+  readonly severity: 'auto' | Severity;
+  readonly 'runbook-url': string;
+  readonly 'deploy-environment': string;
+  readonly 'deploy-window': number;
 }
 
 export interface Detection extends ApplyResult {
@@ -74,17 +80,28 @@ export async function detect(
       ...(where.defaultBranch ? { defaultBranch: where.defaultBranch } : {}),
       ...(trigger ? { trigger } : {}),
       ...(where.self ? { self: where.self } : {}),
+      ...(i.stale ? { staleAfter: i['stale-after'] } : {}),
     });
   } catch (error) {
     return { error: describeScanError(error, where.repository), ...unreadOutcome(where, i, error, now) };
   }
   for (const w of result.warnings) rt.warning(oneLine(w), 'Unknown workflow');
+  for (const w of result.silentWarnings) rt.warning(oneLine(w), 'Schedule not read');
+  if (!i.issue)
+    for (const look of result.silent)
+      if (look.silence)
+        rt.warning(
+          oneLine(
+            `${look.workflow.name} is not running on schedule (${look.silence.reason}); with issue: false nothing remembers an alert, so none is sent.`,
+          ),
+          'Silent monitor',
+        );
   if (!result.targets.length && i.workflows.length && result.warnings.length === i.workflows.length)
     return { error: 'None of the workflows named in the workflows input exists (see the warnings above).' };
   if (trigger && !result.targets.length) {
     rt.info(
       oneLine(
-        `Nothing to do: ${trigger.run.workflowName || `workflow ${trigger.run.workflowId}`} on ${trigger.run.branch ?? 'no branch'} is not among the selected workflows and branches.`,
+        `Nothing to do: ${workflowLabel(trigger.run.workflowName, trigger.workflowPath, trigger.run.workflowId)} on ${trigger.run.branch ?? 'no branch'} is not among the selected workflows and branches.`,
       ),
     );
   }
@@ -108,12 +125,25 @@ export async function detect(
     serverUrl: where.serverUrl,
     now,
     log: (m) => rt.info(m),
+    context: contextOf(i, where),
+    ...(i['deploy-environment'] && i['deploy-environment'] !== 'none'
+      ? {
+          deployBefore: deployLookup(client, {
+            owner,
+            repo,
+            environment: i['deploy-environment'],
+            windowMs: i['deploy-window'],
+          }),
+        }
+      : {}),
   });
   return {
     ...applied,
     scan: result,
     requests: () => requests,
-    mode: trigger ? `workflow_run of ${oneLine(trigger.run.workflowName)}` : 'Scan',
+    mode: trigger
+      ? `workflow_run of ${oneLine(result.targets[0]?.workflow.name ?? workflowLabel(trigger.run.workflowName, trigger.workflowPath, trigger.run.workflowId))}`
+      : 'Scan',
   };
 }
 

@@ -59,16 +59,51 @@ export function streakOutputs(scan: ScanResult, notifications: readonly Detector
   return out;
 }
 
+/** One entry of the `silent` output. */
+export interface SilentOutput {
+  readonly workflow: string;
+  readonly workflow_id: number;
+  readonly path: string;
+  readonly reason: string;
+  readonly state: 'new' | 'ongoing' | 'recovered';
+  readonly last_run_at?: string;
+  readonly issue_url?: string;
+}
+
+/** Scheduled workflows silent now, or running again in this look. */
+export function silentOutputs(scan: ScanResult, notifications: readonly DetectorAlert[]): SilentOutput[] {
+  return scan.silent.flatMap((look) => {
+    const s = look.silence ?? (look.change === 'close' ? look.known : undefined);
+    if (!s) return [];
+    const state = look.change === 'open' ? 'new' : look.change === 'close' ? 'recovered' : 'ongoing';
+    const sent = notifications.find((n) => n.silent === look);
+    const issueUrl = sent?.issueUrl ?? look.issue?.url;
+    const lastRunAt = look.lastRun?.createdAt ?? s.last_run_at;
+    return [
+      {
+        workflow: look.workflow.name,
+        workflow_id: look.workflow.id,
+        path: look.workflow.path,
+        reason: s.reason,
+        state,
+        ...(lastRunAt ? { last_run_at: lastRunAt } : {}),
+        ...(issueUrl ? { issue_url: issueUrl } : {}),
+      },
+    ];
+  });
+}
+
 /** Every output, as the runner takes them (strings). */
 export function detectorOutputs(
   scan: ScanResult,
   notifications: readonly DetectorAlert[],
   delivered: ReadonlySet<DetectorAlert>,
   report: string,
-): Record<'streaks' | 'flaky' | 'alerted' | 'report', string> {
+): Record<'streaks' | 'flaky' | 'silent' | 'alerted' | 'report', string> {
   return {
     streaks: JSON.stringify(streakOutputs(scan, notifications)),
     flaky: JSON.stringify(flakeOutputs(scan)),
+    silent: JSON.stringify(silentOutputs(scan, notifications)),
     alerted: String(delivered.size),
     report,
   };
@@ -115,4 +150,4 @@ export function setOutputs(rt: Runtime, outputs: Record<string, string>): void {
 }
 
 /** The outputs of a run that had nothing to look at. */
-export const EMPTY_OUTPUTS = { streaks: '[]', flaky: '[]', alerted: '0', report: '' } as const;
+export const EMPTY_OUTPUTS = { streaks: '[]', flaky: '[]', silent: '[]', alerted: '0', report: '' } as const;

@@ -30,7 +30,8 @@ export type IncidentChange = {
 );
 
 /** What each change sends: alerts and reminders ping the `mention` list; recoveries never do. */
-export type DetectorAlertKind = 'alert' | 'reminder' | 'recovery' | 'rate' | 'rate-cleared';
+export type DetectorAlertKind =
+  'alert' | 'reminder' | 'recovery' | 'rate' | 'rate-cleared' | 'silent' | 'silent-recovered';
 
 export function alertKind(c: IncidentChange): DetectorAlertKind | undefined {
   if (c.state.kind === 'rate') return c.change === 'open' ? 'rate' : 'rate-cleared';

@@ -7,12 +7,15 @@ import {
   type IncidentIssue,
   type RunInfo,
 } from '@sre-toolkit/github';
-import type { TriggerRun } from './context';
-import { decideStreak, parseStreakState, type StreakEvent } from './decide';
+import { workflowLabel, type TriggerRun } from './context';
+import { parseStreakState, type StreakEvent } from './decide';
 import { flakeCandidates, flakeOf, type Flake } from './flaky';
-import { failureRate, parseRateState, rateFiring, type RateStats, type RateState } from './rate';
+import type { RateStats, RateState } from './rate';
 import { listOwnRuns } from './runs';
-import { analyzeStreak, enoughForStreak, type StreakAnalysis } from './streaks';
+import { lookSilent, type SilentLook } from './silent-scan';
+import { scheduleReader } from './workflow-file';
+import { enoughForStreak, type StreakAnalysis } from './streaks';
+import { groupByBranch, look, streakKey, withRun } from './target-look';
 
 /**
  * The read side of the detector: which workflows and branches to look at, their runs (as few
@@ -42,6 +45,11 @@ export interface ScanConfig {
   readonly trigger?: TriggerRun;
   /** The detector's own workflow, left out of a scan (and used to find the previous scan). */
   readonly self?: { readonly path?: string; readonly name?: string; readonly runId?: number };
+  /**
+   * Scheduled scans: look for silent monitors (scheduled workflows disabled, stale by this many
+   * times their schedule's longest gap, or not starting). Undefined: off.
+   */
+  readonly staleAfter?: number;
   /** At most this many re-runs are checked for flakiness per scan (one request each). Default 3. */
   readonly maxFlakeChecks?: number;
 }
@@ -87,15 +95,16 @@ export interface ScanResult {
   readonly labelExists: boolean;
   /** Runs left out because their code came from a fork (a pull request's `main` is not ours). */
   readonly forkRuns: number;
+  /** Scheduled workflows looked at for silence (scheduled scans with `stale` on). */
+  readonly silent: SilentLook[];
+  /** Schedules that could not be read or parsed. */
+  readonly silentWarnings: string[];
 }
 
 /** Flaky re-runs checked per scan: with 20 workflows, 22 reads + 3 stays within 25. */
 export const DEFAULT_FLAKE_CHECKS = 3;
 
-export const streakKey = (workflowId: number, branch: string) =>
-  `repeated-failure/streak/${workflowId}@${branch}`;
-export const rateKey = (workflowId: number, branch: string) =>
-  `repeated-failure/rate/${workflowId}@${branch}`;
+export { rateKey, streakKey } from './target-look';
 
 const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -111,34 +120,10 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
   const since = new Date(config.now.getTime() - config.lookbackMs).toISOString();
 
   // Which workflows.
-  let workflows: WorkflowRef[];
-  let all: ApiWorkflow[] | undefined;
-  if (config.trigger) {
-    const ref = await triggerWorkflow(client, config, config.trigger);
-    const selected = !config.workflows.length || config.workflows.some((w) => matchesWorkflow(ref, w));
-    workflows = selected ? [ref] : [];
-  } else {
-    all = await listWorkflows(client, repo);
-    const selfPath = config.self?.path;
-    if (config.workflows.length) {
-      workflows = [];
-      for (const wanted of config.workflows) {
-        const found = all.filter((w) => matchesWorkflow(w, wanted));
-        if (!found.length) {
-          const known = all.map((w) => `${w.name} (${basename(w.path)})`).join(', ');
-          warnings.push(
-            `Workflow "${wanted}" is not in ${config.owner}/${config.repo}; use a workflow name or file name (known: ${known || 'none'}).`,
-          );
-        }
-        for (const w of found) if (!workflows.some((x) => x.id === w.id)) workflows.push(w);
-      }
-    } else {
-      workflows = all.filter(
-        (w) => w.state === 'active' && !(selfPath ? w.path === selfPath : w.name === config.self?.name),
-      );
-    }
-    workflows = workflows.map((w) => ({ id: w.id, name: w.name, path: w.path }));
-  }
+  const all = config.trigger ? undefined : await listWorkflows(client, repo);
+  const workflows = all
+    ? selectWorkflows(config, all, warnings)
+    : await triggerSelection(client, config, config.trigger);
 
   // Which branches.
   const everyBranch = config.branches.includes('*');
@@ -157,8 +142,10 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
   }
 
   // What we already know: open incident issues, one listing for every workflow.
+  const silentOn = config.staleAfter !== undefined && !config.trigger;
+  const silentWarnings: string[] = [];
   const issues =
-    config.issue && workflows.length && branches.length
+    config.issue && ((workflows.length && branches.length) || silentOn)
       ? await listIncidentIssues(client, {
           ...repo,
           label: config.issueLabel,
@@ -210,8 +197,14 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
     }
   }
   const flakeChecksSkipped = config.flaky ? await checkFlakes(client, config, targets) : 0;
+  const silent =
+    silentOn && all
+      ? await silentLooks(client, config, all, targets, issues, defaultBranch, silentWarnings)
+      : [];
   return {
     targets,
+    silent,
+    silentWarnings,
     warnings,
     flakeChecksSkipped,
     labelExists: issues.size > 0,
@@ -254,8 +247,9 @@ async function checkFlakes(
 }
 
 /**
- * The triggering run's workflow. A payload without its name or path (they are optional) costs one
- * request to ask GitHub; if that fails too, the workflow is named by its id.
+ * The triggering run's workflow. A payload without its name or path (they are optional, and the
+ * name may be empty) costs one request to ask GitHub; if that fails too, the workflow is named by
+ * its file name, or its id.
  */
 async function triggerWorkflow(
   client: GitHubClient,
@@ -270,106 +264,85 @@ async function triggerWorkflow(
       repo: config.repo,
       workflow_id: ref.id,
     });
-    return { id: ref.id, name: ref.name || data.name, path: ref.path || data.path };
+    const path = ref.path || data.path;
+    return { id: ref.id, name: workflowLabel(ref.name || data.name, path, ref.id), path };
   } catch {
-    return { id: ref.id, name: ref.name || `workflow ${ref.id}`, path: ref.path };
+    return { id: ref.id, name: workflowLabel(ref.name, ref.path, ref.id), path: ref.path };
   }
 }
 
-function withRun(runs: readonly RunInfo[], run: RunInfo): RunInfo[] {
-  const i = runs.findIndex((r) => r.createdAt < run.createdAt);
-  return i < 0 ? [...runs, run] : [...runs.slice(0, i), run, ...runs.slice(i)];
+const isSelf = (config: ScanConfig, w: { name: string; path: string }) =>
+  config.self?.path ? w.path === config.self.path : w.name === config.self?.name;
+
+/** A scheduled scan's workflows: those named in `workflows` (a warning per unknown name), else every active one but ours. */
+function selectWorkflows(config: ScanConfig, all: readonly ApiWorkflow[], warnings: string[]): WorkflowRef[] {
+  let workflows: ApiWorkflow[] = [];
+  if (config.workflows.length) {
+    for (const wanted of config.workflows) {
+      const found = all.filter((w) => matchesWorkflow(w, wanted));
+      if (!found.length) {
+        const known = all.map((w) => `${w.name} (${basename(w.path)})`).join(', ');
+        warnings.push(
+          `Workflow "${wanted}" is not in ${config.owner}/${config.repo}; use a workflow name or file name (known: ${known || 'none'}).`,
+        );
+      }
+      for (const w of found) if (!workflows.some((x) => x.id === w.id)) workflows.push(w);
+    }
+  } else {
+    workflows = all.filter((w) => w.state === 'active' && !isSelf(config, w));
+  }
+  return workflows.map((w) => ({ id: w.id, name: workflowLabel(w.name, w.path, w.id), path: w.path }));
 }
 
-function groupByBranch(runs: readonly RunInfo[], only?: string): Map<string, RunInfo[]> {
-  const map = new Map<string, RunInfo[]>();
-  if (only) map.set(only, []);
-  for (const run of runs) {
-    const branch = only ?? run.branch;
-    if (!branch) continue;
-    const list = map.get(branch) ?? [];
-    list.push(run);
-    map.set(branch, list);
+/** `workflow_run` mode: the triggering run's workflow, when it is selected. */
+async function triggerSelection(
+  client: GitHubClient,
+  config: ScanConfig,
+  trigger: TriggerRun | undefined,
+): Promise<WorkflowRef[]> {
+  if (!trigger) return [];
+  const ref = await triggerWorkflow(client, config, trigger);
+  return !config.workflows.length || config.workflows.some((w) => matchesWorkflow(ref, w)) ? [ref] : [];
+}
+
+/** Silent monitors of a scheduled scan, from the workflows, runs and issues the scan read. */
+function silentLooks(
+  client: GitHubClient,
+  config: ScanConfig,
+  all: readonly ApiWorkflow[],
+  targets: readonly Target[],
+  issues: ReadonlyMap<string, IncidentIssue>,
+  defaultBranch: string | undefined,
+  warnings: string[],
+): Promise<SilentLook[]> {
+  const repo = { owner: config.owner, repo: config.repo };
+  return lookSilent(
+    client,
+    {
+      ...repo,
+      workflows: config.workflows,
+      staleAfter: config.staleAfter ?? 3,
+      now: config.now,
+      matches: matchesWorkflow,
+      isSelf: (w) => isSelf(config, w),
+      stateless: !config.issue,
+    },
+    all,
+    scheduledBranchRuns(targets, defaultBranch),
+    issues,
+    scheduleReader(client, repo, defaultBranch),
+    warnings,
+  );
+}
+
+/** Runs of the default branch (where schedules run) per workflow; every branch when it is unknown. */
+function scheduledBranchRuns(targets: readonly Target[], defaultBranch: string | undefined) {
+  const map = new Map<number, RunInfo[]>();
+  for (const t of targets) {
+    if (defaultBranch && t.branch !== defaultBranch) continue;
+    map.set(t.workflow.id, [...(map.get(t.workflow.id) ?? []), ...t.runs]);
   }
   return map;
-}
-
-function look(
-  config: ScanConfig,
-  workflow: WorkflowRef,
-  branch: string,
-  runs: RunInfo[],
-  issues: ReadonlyMap<string, IncidentIssue>,
-  flakes: Flake[],
-  capped: boolean,
-  windowStart: string | undefined,
-): Target {
-  const analysis = analyzeStreak(runs, config.failing);
-  const where = { workflow: workflow.name, workflowId: workflow.id, branch };
-  const streakIssue = issues.get(streakKey(workflow.id, branch));
-  const known = streakIssue ? parseStreakState(streakIssue.state) : undefined;
-  const trigger = config.trigger?.run;
-  const isNew = config.issue
-    ? undefined
-    : trigger
-      ? (run: RunInfo) => run.id === trigger.id
-      : (run: RunInfo) => !windowStart || run.updatedAt >= windowStart;
-  const events = decideStreak({
-    analysis,
-    runs,
-    failing: config.failing,
-    threshold: config.threshold,
-    ...(config.remindEvery ? { remindEvery: config.remindEvery } : {}),
-    where,
-    ...(known ? { known } : {}),
-    ...(isNew ? { isNew } : {}),
-  });
-  let rate: RateLook | undefined;
-  if (config.failureRate !== undefined) {
-    const rule = { threshold: config.failureRate, minRuns: config.minRuns };
-    const stats = failureRate(runs, config.failing);
-    const rateIssue = issues.get(rateKey(workflow.id, branch));
-    const knownRate = rateIssue ? parseRateState(rateIssue.state) : undefined;
-    let wasFiring: boolean;
-    if (config.issue) wasFiring = knownRate !== undefined;
-    else {
-      // Without state, compare with the runs the previous look saw (those before the new ones).
-      const older = runs.filter((r) =>
-        trigger ? r.id !== trigger.id : windowStart && r.updatedAt < windowStart,
-      );
-      wasFiring =
-        !trigger && !windowStart ? false : rateFiring(failureRate(older, config.failing), rule, false);
-    }
-    const firing = rateFiring(stats, rule, wasFiring);
-    const state: RateState = {
-      kind: 'rate',
-      workflow: workflow.name,
-      workflow_id: workflow.id,
-      branch,
-      rate: Math.round(stats.rate * 1000) / 1000,
-      failed: stats.failed,
-      passed: stats.passed,
-      since: knownRate?.since ?? config.now.toISOString(),
-    };
-    rate = {
-      stats,
-      firing,
-      change: firing && !wasFiring ? 'fire' : !firing && wasFiring ? 'clear' : 'none',
-      state,
-      ...(rateIssue ? { issue: rateIssue } : {}),
-    };
-  }
-  return {
-    workflow,
-    branch,
-    runs,
-    analysis,
-    events,
-    ...(streakIssue ? { streakIssue } : {}),
-    ...(rate ? { rate } : {}),
-    flakes,
-    capped,
-  };
 }
 
 /**

@@ -105,6 +105,7 @@ export function summaryMarkdown(
     );
     lines.push('');
   }
+  lines.push(...silentSection(scan));
   const flakes = flakeOutputs(scan);
   if (flakes.length) {
     lines.push('#### Flaky re-runs (succeeded after a failed attempt; not alerted)');
@@ -129,7 +130,7 @@ export function summaryMarkdown(
     lines.push(
       ctx.errors.length
         ? 'Nothing sent.'
-        : 'Nothing: no streak reached the threshold, grew past a reminder or recovered.',
+        : 'Nothing: no streak reached the threshold, grew past a reminder or recovered, and no scheduled workflow went silent or ran again.',
     );
   for (const n of notifications) {
     const status = ctx.delivered.has(n) ? 'sent' : ctx.dryRun ? 'dry run, not sent' : 'not delivered';
@@ -143,6 +144,7 @@ export function summaryMarkdown(
   for (const u of ctx.updates) lines.push(`- issue ${cell(u)} (updated silently)`);
   for (const e of ctx.errors) lines.push(`- ⚠️ ${cell(oneLine(e))}`);
   for (const w of scan.warnings) lines.push(`- ⚠️ ${cell(oneLine(w))}`);
+  for (const w of scan.silentWarnings) lines.push(`- ⚠️ ${cell(oneLine(w))}`);
   if (scan.forkRuns)
     lines.push(
       `- ${scan.forkRuns} run(s) from forks left out: a fork's branch is not this repository's, so they never open or close an incident.`,
@@ -150,4 +152,35 @@ export function summaryMarkdown(
   if (scan.flakeChecksSkipped)
     lines.push(`- ${scan.flakeChecksSkipped} re-run(s) not checked for flakiness (per-scan limit).`);
   return lines.join('\n') + '\n';
+}
+
+/** Every scheduled workflow a scan looked at for silence: schedule, last scheduled run, state, issue. */
+function silentSection(scan: ScanResult): string[] {
+  if (!scan.silent.length) return [];
+  const lines: string[] = [];
+  lines.push('#### Scheduled workflows (silent monitors)');
+  lines.push('');
+  lines.push(
+    table(
+      ['workflow', 'schedule', 'last scheduled run', 'state', 'issue'],
+      scan.silent.map((look) => {
+        const last = look.lastRun?.createdAt ?? look.silence?.last_run_at;
+        const state = look.silence
+          ? `🔕 ${look.silence.reason}${look.change === 'open' ? ' (new)' : ''}`
+          : look.change === 'close'
+            ? '✅ runs again'
+            : '✅ on schedule';
+        const issue = look.issue ? link(`#${look.issue.number}`, look.issue.url) : null;
+        return [
+          oneLine(look.workflow.name),
+          look.crons.map((c) => oneLine(c)).join(', ') || null,
+          last ?? 'none',
+          state,
+          issue,
+        ] as Cell[];
+      }),
+    ),
+  );
+  lines.push('');
+  return lines;
 }

@@ -1,7 +1,8 @@
 import { cell, oneLine, type Runtime } from '@sre-toolkit/action';
-import { isTimeoutError, statusOf } from '@sre-toolkit/github';
-import type { DetectorContext } from './context';
+import { isTimeoutError, networkFailure, statusOf } from '@sre-toolkit/github';
+import { workflowLabel, type DetectorContext } from './context';
 import type { DetectorInputs } from './detector';
+import { contextOf, withContext } from './incidents';
 import { unreadAlertEmbed, type Embed } from './messages';
 import { sendNotifications, type NotifyOptions } from './notify';
 import { setOutputs } from './outputs';
@@ -22,7 +23,11 @@ export function githubFailure(error: unknown): string | undefined {
   const status = statusOf(error);
   const response = 'response' in error ? (error.response as { data?: unknown } | undefined) : undefined;
   // @octokit/request reports a refused connection, DNS or TLS failure as a 500 without a response.
-  if (!response) return status === undefined || 'request' in error ? 'unreachable' : undefined;
+  if (!response) {
+    if (status !== undefined && !('request' in error)) return undefined;
+    const network = networkFailure(error);
+    return network && network.kind !== 'other' ? `unreachable: ${network.what}` : 'unreachable';
+  }
   if (status === undefined) return undefined;
   if (status >= 500) return `answered ${status}`;
   const data = response.data;
@@ -46,7 +51,7 @@ export interface UnreadOutcome {
 
 export function unreadOutcome(
   where: DetectorContext,
-  i: Pick<DetectorInputs, 'workflows' | 'branches' | 'failure-conclusions'>,
+  i: Pick<DetectorInputs, 'workflows' | 'branches' | 'failure-conclusions' | 'severity' | 'runbook-url'>,
   error: unknown,
   now: Date,
 ): UnreadOutcome {
@@ -54,7 +59,7 @@ export function unreadOutcome(
   const trigger = where.trigger;
   if (!trigger || !how) return {};
   const run = trigger.run;
-  const workflow = run.workflowName || `workflow ${run.workflowId}`;
+  const workflow = workflowLabel(run.workflowName, trigger.workflowPath, run.workflowId);
   const branch = run.branch;
   const ref = { name: run.workflowName, path: trigger.workflowPath };
   const selected = !i.workflows.length || i.workflows.some((w) => matchesWorkflow(ref, w));
@@ -75,7 +80,12 @@ export function unreadOutcome(
         `${state} Run ${run.id} of ${workflow} on ${branch} ended ${run.conclusion ?? 'without a conclusion'}: if it ended a streak, its recovery was not sent and the incident stays open until a later run.`,
       ),
     };
-  const embed = unreadAlertEmbed(run, workflow, how, where.repository, now);
+  const onDefault = where.defaultBranch ? branch === where.defaultBranch : undefined;
+  const embed = withContext(
+    unreadAlertEmbed(run, workflow, how, where.repository, now),
+    contextOf(i, where)('repeated-failure', onDefault === undefined ? {} : { defaultBranch: onDefault }),
+    false,
+  );
   const title = embed.title ?? '';
   return {
     alert: { title, embed, pings: true },
@@ -116,7 +126,13 @@ export async function reportUnread(
       `- ⚠️ ${cell(outcome.warning)}`,
     ].join('\n');
     rt.appendSummary(`${report}\n`);
-    setOutputs(rt, { streaks: '[]', flaky: '[]', alerted: String(delivered.size), report: `${report}\n` });
+    setOutputs(rt, {
+      streaks: '[]',
+      flaky: '[]',
+      silent: '[]',
+      alerted: String(delivered.size),
+      report: `${report}\n`,
+    });
   }
   rt.setFailed(error);
 }

@@ -12,7 +12,7 @@ import { isTimeoutError } from './request-budget';
 export function describeGitHubError(error: unknown, doing: string, permission?: string): string {
   if (isTimeoutError(error))
     return `GitHub did not answer in time while ${doing}: ${messageOf(error)} Raise github-timeout if GitHub is only slow.`;
-  if (!answered(error)) return `Could not reach GitHub while ${doing}: ${networkReason(error)}`;
+  if (!answered(error)) return unreachable(error, doing);
   const status = statusOf(error);
   const said = githubMessage(error);
   switch (status) {
@@ -29,10 +29,75 @@ export function describeGitHubError(error: unknown, doing: string, permission?: 
     case 429:
       return `GitHub rate limit while ${doing} (429 ${said}): run again later.`;
     case undefined:
-      return `Could not reach GitHub while ${doing}: ${networkReason(error)}`;
+      return unreachable(error, doing);
     default:
       return `GitHub answered ${status} while ${doing}${status >= 500 ? ' (after retries)' : ''}: ${said}`;
   }
+}
+
+/** How a request failed without an answer: what the network said, in words and with its code. */
+export interface NetworkFailure {
+  /** refused, dns, timeout, tls, reset, route, other */
+  readonly kind: 'refused' | 'dns' | 'timeout' | 'tls' | 'reset' | 'route' | 'other';
+  /** 'connection refused', 'DNS lookup failed', … */
+  readonly what: string;
+  /** The innermost message, with its code (`connect ECONNREFUSED 127.0.0.1:9`). */
+  readonly detail: string;
+}
+
+const KINDS: readonly [NetworkFailure['kind'], string, RegExp][] = [
+  ['refused', 'connection refused', /^ECONNREFUSED$/],
+  ['dns', 'DNS lookup failed', /^(?:ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|ENODATA)$/],
+  [
+    'timeout',
+    'connection timed out',
+    /^(?:ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT)$/,
+  ],
+  [
+    'tls',
+    'TLS handshake failed',
+    /^(?:CERT_\w+|ERR_TLS_\w+|ERR_SSL_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_\w+|HOSTNAME_MISMATCH|EPROTO)$/,
+  ],
+  ['reset', 'connection closed without an answer', /^(?:ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/],
+  ['route', 'no route to GitHub', /^(?:EHOSTUNREACH|ENETUNREACH|ENETDOWN|EHOSTDOWN)$/],
+];
+
+/**
+ * What the network said when GitHub sent no answer (refused, DNS, timeout, TLS, reset); undefined
+ * when GitHub answered (then its status says what happened) or when the error is no request error.
+ */
+export function networkFailure(error: unknown): NetworkFailure | undefined {
+  if (!error || typeof error !== 'object' || answered(error)) return undefined;
+  if (isTimeoutError(error)) return { kind: 'timeout', what: 'no answer in time', detail: messageOf(error) };
+  const codes = codesOf(error);
+  const detail = networkReason(error);
+  for (const [kind, what, pattern] of KINDS)
+    if (codes.some((c) => pattern.test(c))) return { kind, what, detail };
+  return { kind: 'other', what: 'no answer', detail };
+}
+
+function unreachable(error: unknown, doing: string): string {
+  const failure = networkFailure(error);
+  const what =
+    failure && failure.kind !== 'other' ? `${failure.what} (${failure.detail})` : networkReason(error);
+  const hint =
+    failure?.kind === 'tls'
+      ? ' Check the GitHub API URL and any TLS-intercepting proxy (NODE_EXTRA_CA_CERTS).'
+      : failure?.kind === 'dns' || failure?.kind === 'route'
+        ? ' Check the GitHub API URL (GITHUB_API_URL) and the runner network.'
+        : '';
+  return `Could not reach GitHub while ${doing}: ${what}. No HTTP answer was received.${hint}`;
+}
+
+/** Every `code` on the error and its causes, outermost first. */
+function codesOf(error: unknown): string[] {
+  const codes: string[] = [];
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return codes;
 }
 
 /** Whether GitHub sent an HTTP answer (a RequestError with a response), as opposed to no answer. */

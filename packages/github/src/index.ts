@@ -1,7 +1,16 @@
 // The package's public surface: what other packages, actions, tests and scripts import.
 // Anything else is internal; the package's own tests import modules directly.
 export { type GitHubClient, type GitHubClientOptions, createGitHubClient } from './client';
-export { describeGitHubError } from './errors';
+export {
+  type DeployFormat,
+  type DeployInfo,
+  type DeployLookup,
+  type DeployLookupOptions,
+  deployLookup,
+  deploySentence,
+  deployedVersion,
+} from './deployments';
+export { type NetworkFailure, describeGitHubError, networkFailure } from './errors';
 export {
   type IncidentIssue,
   closeIncidentIssue,

@@ -31,6 +31,8 @@ export const ROUTES = {
   repos: {
     createOrUpdateFileContents: 'PUT /repos/{owner}/{repo}/contents/{path}',
     get: 'GET /repos/{owner}/{repo}',
+    listDeployments: 'GET /repos/{owner}/{repo}/deployments',
+    listDeploymentStatuses: 'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
     getContent: 'GET /repos/{owner}/{repo}/contents/{path}',
   },
 } as const;

@@ -9,7 +9,11 @@ import {
 } from './github-queries';
 import type { Route, RouteContext } from './github-routing';
 
-/** The repository itself and its Actions data: workflows, runs, attempts and jobs. */
+/**
+ * The repository itself and its Actions data: workflows (with their `state`: active, disabled by
+ * inactivity or by hand, and PUT enable/disable), runs (any conclusion, `startup_failure` too, and
+ * the `event` filter a scheduled-run lookup uses), attempts and jobs.
+ */
 export const actionsRoutes: readonly Route[] = [
   {
     method: 'GET',
@@ -35,6 +39,17 @@ export const actionsRoutes: readonly Route[] = [
     handle: ({ exchange, store, repo, objects, params }) => {
       const wf = store.workflowByKey(repo.fullName, params[0] ?? '');
       return wf ? exchange.send(200, objects.workflow(wf)) : exchange.error(404, 'Not Found');
+    },
+  },
+  {
+    // Enable or disable a workflow, as Actions → workflow → Enable workflow does (204, no body).
+    method: 'PUT',
+    path: /^\/actions\/workflows\/([^/]+)\/(enable|disable)$/,
+    handle: ({ exchange, store, repo, params }) => {
+      const wf = store.workflowByKey(repo.fullName, params[0] ?? '');
+      if (!wf) return exchange.error(404, 'Not Found');
+      wf.state = params[1] === 'enable' ? 'active' : 'disabled_manually';
+      exchange.send(204, undefined);
     },
   },
   {

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import { actionsRoutes } from './github-actions-routes';
 import { branchNames, contentsRoutes, putFile, readFile } from './github-contents-routes';
+import { deploymentsRoutes } from './github-deployments-routes';
 import { GitHubGate } from './github-gate';
 import { jsonHandler } from './github-http';
 import { issuesRoutes } from './github-issues-routes';
@@ -87,7 +88,7 @@ export interface GitHubServer {
 }
 
 const DEFAULT_TOKEN = 'ghs_standin0123456789';
-const ROUTES = [...actionsRoutes, ...issuesRoutes, ...contentsRoutes];
+const ROUTES = [...actionsRoutes, ...issuesRoutes, ...contentsRoutes, ...deploymentsRoutes];
 
 export async function startGitHubServer(seed: GitHubSeed = {}): Promise<GitHubServer> {
   const store = new GitHubStore();
