@@ -1,5 +1,11 @@
 import type { WebhookMessage } from './message';
-import { describeNetworkError, sentBeforeError, type HttpResponse, type Transport } from './transport';
+import {
+  describeNetworkError,
+  permanentNetworkError,
+  sentBeforeError,
+  type HttpResponse,
+  type Transport,
+} from './transport';
 import type { Webhook } from './webhook-url';
 
 export interface DeliveryOptions {
@@ -127,6 +133,7 @@ async function sendOne(
     } catch (error) {
       const what = describeNetworkError(error);
       if (what === 'timed out') return { ok: false, reason: timeoutReason(options), attempts };
+      if (permanentNetworkError(error)) return { ok: false, reason: what, attempts };
       // Webhook execution is not idempotent: after the whole body went out, Discord may have
       // saved the message, and sending it again could post it twice (REFERENCE §1).
       if (sentBeforeError(error)) {

@@ -74,7 +74,7 @@ export async function postMessages(
       attempts: 0,
       reason: `not sent: the URL ${FOREIGN_HOST_RULE}`,
     }));
-  const own = options.transport ? undefined : nodeTransport();
+  const own = options.transport ? undefined : nodeTransport({ proxyEnv: runtime.env });
   const transport = options.transport ?? (own as Transport);
   let results: DeliveryResult[];
   try {
