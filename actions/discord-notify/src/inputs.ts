@@ -37,6 +37,13 @@ const username = () =>
 const threadId = () =>
   rule<string>((t) => (!t || /^\d{1,25}$/.test(t) ? { value: t } : { error: 'must be a numeric thread id' }));
 
+const messageId = () =>
+  rule<string>((t) =>
+    !t || /^\d{1,25}$/.test(t)
+      ? { value: t }
+      : { error: 'must be a numeric Discord message id (the message-id output of an earlier step or job)' },
+  );
+
 /** The single source of truth for discord-notify's inputs: names, defaults and rules. */
 export const inputs = {
   'webhook-url': input(webhookUrls(), '', { secret: secret.webhookUrls }),
@@ -59,6 +66,7 @@ export const inputs = {
   'notify-on': input(choices(STATUSES), 'success, failure, cancelled, skipped, info'),
   'thread-id': input(threadId()),
   'thread-name': input(shortText(100)),
+  'message-id': input(messageId()),
   'suppress-notifications': input(bool(), 'false'),
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),

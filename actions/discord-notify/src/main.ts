@@ -18,6 +18,7 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     rt.setOutput('sent', 'false');
     rt.setOutput('payload', '');
     rt.setOutput('message-ids', '');
+    rt.setOutput('message-id', '');
     return;
   }
   rt.setOutput('payload', JSON.stringify(composed.message));
@@ -25,6 +26,7 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     previewMessages(rt, [composed.message], 'message', `dry run, ${composed.template} template`);
     rt.setOutput('sent', 'false');
     rt.setOutput('message-ids', '');
+    rt.setOutput('message-id', '');
     return;
   }
   const outcome = await postMessages(rt, targetWebhooks(i), [composed.message], {
@@ -33,9 +35,11 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     userAgent: USER_AGENT,
     what: 'notification',
     allowAnyHost: i['allow-any-host'],
+    ...(i['message-id'] ? { editMessageId: i['message-id'] } : {}),
     ...(transport ? { transport } : {}),
   });
   rt.setOutput('sent', String(outcome.sent));
   rt.setOutput('message-ids', outcome.messageIds.join(','));
+  rt.setOutput('message-id', outcome.messageIds[0] ?? '');
   rt.appendSummary(deliverySummary(composed.message, outcome.results));
 }

@@ -19,6 +19,11 @@ export interface DeliveryOptions {
   /** Attempts per message for 5xx and network errors. */
   readonly maxAttempts?: number;
   readonly log?: (message: string) => void;
+  /**
+   * Edit this message (`PATCH …/messages/{id}`, in the webhook's thread when it names one) with the
+   * first message instead of posting it; when Discord no longer has it, post a new one.
+   */
+  readonly editMessageId?: string;
 }
 
 export interface DeliveryResult {
@@ -31,6 +36,10 @@ export interface DeliveryResult {
   /** Why it failed, in words, naming no secret. */
   readonly reason?: string;
   readonly status?: number;
+  /** The message edited in place (`editMessageId`), when the edit succeeded. */
+  readonly edited?: string;
+  /** The message that could not be edited because Discord no longer has it; a new one was posted. */
+  readonly editMissing?: string;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -55,7 +64,10 @@ async function deliverTo(
   const ids: string[] = [];
   let attempts = 0;
   let pause = 0;
-  for (const message of messages) {
+  let edited: string | undefined;
+  let editMissing: string | undefined;
+  const extra = () => ({ ...(edited ? { edited } : {}), ...(editMissing ? { editMissing } : {}) });
+  for (const [index, message] of messages.entries()) {
     if (pause > 0) {
       // The bucket said it was empty: wait for its reset rather than collect a 429.
       if (!(await wait(pause, deadline, options))) {
@@ -66,10 +78,22 @@ async function deliverTo(
           delivered: ids.length,
           attempts,
           reason: timeoutReason(options),
+          ...extra(),
         };
       }
     }
-    const result = await sendOne(webhook, message, options, deadline);
+    const editId = index === 0 ? options.editMessageId : undefined;
+    let result = editId
+      ? await sendOne(editTarget(webhook, editId, message), editBody(message), webhook, options, deadline)
+      : await sendOne({ url: webhook.url, method: 'POST' }, message, webhook, options, deadline);
+    if (editId && result.ok) edited = editId;
+    if (editId && !result.ok && result.status === 404 && result.code === UNKNOWN_MESSAGE) {
+      // Deleted, or never in this webhook's channel or thread: the news must still reach the channel.
+      editMissing = editId;
+      attempts += result.attempts;
+      options.log?.(`${webhook.label}: message ${editId} no longer exists; posting a new one`);
+      result = await sendOne({ url: webhook.url, method: 'POST' }, message, webhook, options, deadline);
+    }
     attempts += result.attempts;
     if (!result.ok) {
       return {
@@ -80,21 +104,57 @@ async function deliverTo(
         attempts,
         reason: result.reason,
         ...(result.status ? { status: result.status } : {}),
+        ...extra(),
       };
     }
     if (result.id) ids.push(result.id);
     pause = result.pauseMs;
   }
-  return { webhook, ok: true, messageIds: ids, delivered: messages.length, attempts };
+  return { webhook, ok: true, messageIds: ids, delivered: messages.length, attempts, ...extra() };
+}
+
+/** Discord's "Unknown Message": the message to edit is gone (the webhook itself answers 10015). */
+const UNKNOWN_MESSAGE = 10008;
+
+/**
+ * `…/webhooks/{id}/{token}/messages/{message}`, keeping `thread_id` (Discord finds a thread's
+ * message only with it). A message that creates a forum post (`thread_name`) replaces that post's
+ * first message, whose thread has the message's own id.
+ */
+export function editTarget(
+  webhook: Webhook,
+  messageId: string,
+  message: WebhookMessage = {},
+): { url: string; method: string } {
+  const u = new URL(webhook.url);
+  if (message.thread_name && !u.searchParams.has('thread_id')) u.searchParams.set('thread_id', messageId);
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/messages/${encodeURIComponent(messageId)}`;
+  u.searchParams.delete('wait');
+  return { url: u.toString(), method: 'PATCH' };
+}
+
+/**
+ * What an edit may change: content, embeds, mentions and the suppress-embeds flag. Absent content
+ * and embeds are cleared (null / []) so nothing of the earlier message lingers.
+ */
+export function editBody(message: WebhookMessage): Record<string, unknown> {
+  const flags = (message.flags ?? 0) & 4;
+  return {
+    content: message.content ?? null,
+    embeds: message.embeds ?? [],
+    ...(message.allowed_mentions ? { allowed_mentions: message.allowed_mentions } : {}),
+    ...(flags ? { flags } : {}),
+  };
 }
 
 type SendResult =
   | { ok: true; id?: string; attempts: number; pauseMs: number }
-  | { ok: false; reason: string; status?: number; attempts: number };
+  | { ok: false; reason: string; status?: number; code?: number; attempts: number };
 
 async function sendOne(
+  target: { url: string; method: string },
+  message: WebhookMessage | Record<string, unknown>,
   webhook: Webhook,
-  message: WebhookMessage,
   options: DeliveryOptions,
   deadline: number,
 ): Promise<SendResult> {
@@ -120,8 +180,8 @@ async function sendOne(
     let response: HttpResponse;
     try {
       response = await options.transport({
-        url: webhook.url,
-        method: 'POST',
+        url: target.url,
+        method: target.method,
         headers: {
           'content-type': 'application/json',
           'user-agent': options.userAgent,
@@ -183,7 +243,14 @@ async function sendOne(
       }
       continue;
     }
-    return { ok: false, status, reason: explainRejection(response), attempts };
+    const code = parseJson(response.body)?.code;
+    return {
+      ok: false,
+      status,
+      reason: explainRejection(response),
+      attempts,
+      ...(typeof code === 'number' ? { code } : {}),
+    };
   }
 }
 
@@ -261,6 +328,8 @@ export function explainRejection(response: HttpResponse): string {
   const tag = `Discord ${response.status}${code !== undefined ? ` code ${code}` : ''}`;
   switch (response.status) {
     case 404:
+      if (code === UNKNOWN_MESSAGE)
+        return `the message to edit does not exist: it was deleted, or belongs to another webhook or thread (${tag})`;
       return `the webhook does not exist: it was deleted, or its id is wrong (${tag}). Create a new webhook and update the secret`;
     case 401:
       return `the webhook token is wrong (${tag}). Copy the webhook URL again`;

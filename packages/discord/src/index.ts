@@ -19,6 +19,7 @@ export {
   parseMentions,
 } from './message';
 export { deliverySummary, postMessages, previewMessages, sendMessages, webhookUrls } from './post';
+export { snowflakeTime } from './snowflake';
 export { TONES, type Tone, parseColor } from './status';
 export { type HttpRequest, type Transport } from './transport';
 export { FOREIGN_HOST_RULE, type Webhook } from './webhook-url';

@@ -45,6 +45,8 @@ export interface PostOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Send to webhooks outside Discord's hosts (a relay); off by default, so a token stays with Discord. */
   readonly allowAnyHost?: boolean;
+  /** Edit this message with the first message instead of posting it (a new post if it is gone). */
+  readonly editMessageId?: string;
 }
 
 export interface PostOutcome {
@@ -84,6 +86,7 @@ export async function postMessages(
       timeoutMs: options.timeoutMs,
       userAgent: options.userAgent,
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.editMessageId ? { editMessageId: options.editMessageId } : {}),
       log: (m) => runtime.info(m),
     });
   } finally {
@@ -92,10 +95,19 @@ export async function postMessages(
   results = [...refused, ...results];
   const failed = results.filter((r) => !r.ok);
   for (const r of results) {
+    if (r.editMissing) {
+      const now = r.messageIds[0]
+        ? `posted a new message (${r.messageIds[0]}) instead`
+        : 'posting a new one failed';
+      const text = `Message ${r.editMissing} to edit is gone from ${r.webhook.label} (deleted, or in another channel or thread): ${now}.`;
+      runtime.warning(text, 'Discord message to edit not found');
+      runtime.appendSummary(`> [!WARNING]\n> ${text}\n`);
+    }
     if (r.ok) {
       const ids = r.messageIds.length ? ` (message ${r.messageIds.join(', ')})` : '';
+      const verb = r.edited ? `Edited message ${r.edited} and delivered` : 'Delivered';
       runtime.info(
-        `Delivered ${r.delivered} message${r.delivered === 1 ? '' : 's'} to ${r.webhook.label}${ids}.`,
+        `${verb} ${r.delivered} message${r.delivered === 1 ? '' : 's'} to ${r.webhook.label}${ids}.`,
       );
     } else {
       runtime.warning(

@@ -14,8 +14,12 @@ export function chooseTemplate(n: Notification): 'ci' | 'deploy' | 'event' | 'pl
   return 'event';
 }
 
+function duration(n: Notification, now: Date): string | undefined {
+  return n.startedAt ? formatDuration(now.getTime() - n.startedAt.getTime()) : undefined;
+}
+
 function durationField(n: Notification, now: Date) {
-  return n.startedAt ? field('Duration', formatDuration(now.getTime() - n.startedAt.getTime())) : [];
+  return field('Duration', duration(n, now));
 }
 
 function headCommit(ctx: RunContext): { sha?: string; message?: string } {
@@ -64,20 +68,23 @@ export const deployTemplate: Template = (n, ctx, now) => {
   const tone = STATUS_TONE[n.status];
   const what = [ctx.repo || 'app', n.version].filter(Boolean).join(' ');
   const env = n.environment ? ` to ${n.environment}` : '';
+  const took = duration(n, now);
   const title: Record<typeof n.status, string> = {
-    success: `${what} deployed${env}`,
+    success: `${what} deployed${env}${took ? ` in ${took}` : ''}`,
     failure: `Deploy of ${what}${env} failed`,
     cancelled: `Deploy of ${what}${env} was cancelled`,
     skipped: `Deploy of ${what}${env} was skipped`,
-    info: `Deploying ${what}${env}`,
+    info: `Deploying ${what}${env}…`,
   };
+  // A deploy under way is news of its own: a rocket, not the info sign.
+  const emoji = n.status === 'info' ? '🚀' : TONES[tone].emoji;
   const commit = headCommit(ctx);
   const deployUrl =
     safeUrl(str(ctx.payload, 'deployment_status.environment_url')) ??
     safeUrl(str(ctx.payload, 'deployment_status.target_url'));
   return {
     tone,
-    title: `${TONES[tone].emoji} ${title[n.status]}`,
+    title: `${emoji} ${title[n.status]}`,
     url: ctx.runUrl,
     description: commitLine(ctx, commit.sha, commit.message),
     author: author(ctx),

@@ -13,6 +13,14 @@ export interface ReceivedMessage {
   readonly id: string;
 }
 
+/** An edit of a saved message (`PATCH …/messages/{id}`), as received. */
+export interface EditedMessage {
+  readonly webhookId: string;
+  readonly messageId: string;
+  readonly query: Record<string, string>;
+  readonly body: Record<string, unknown>;
+}
+
 export interface RejectedRequest {
   readonly webhookId: string;
   readonly status: number;
@@ -37,6 +45,11 @@ export interface DiscordServer {
   /** Simulates Discord's per-webhook bucket: after `limit` requests in `windowMs`, answer 429. */
   rateLimit(limit: number, windowMs: number): void;
   readonly received: ReceivedMessage[];
+  readonly edits: EditedMessage[];
+  /** Every saved message as it reads now (edits applied), by id. */
+  message(id: string): Record<string, unknown> | undefined;
+  /** Deletes a saved message, as a moderator would: editing it then answers 404 code 10008. */
+  deleteMessage(id: string): void;
   readonly rejected: RejectedRequest[];
   readonly requests: number;
   reset(): void;
@@ -214,9 +227,14 @@ export async function startDiscordServer(): Promise<DiscordServer> {
   ]);
   const faults: { webhookId?: string; fault: Fault }[] = [];
   const received: ReceivedMessage[] = [];
+  const edits: EditedMessage[] = [];
+  // Saved messages: the webhook and thread they belong to and their current body.
+  const saved = new Map<string, { webhookId: string; threadId: string; body: Json }>();
   const rejected: RejectedRequest[] = [];
   let requests = 0;
-  let nextId = 1300000000000000000n;
+  // Real snowflakes: creation time (ms since Discord's epoch, 2015) in the top bits, then a counter.
+  let sequence = 0n;
+  const snowflake = () => ((BigInt(Date.now()) - 1_420_070_400_000n) << 22n) | (sequence++ & 0xfffn);
   let bucket: Bucket | undefined;
 
   const server = http.createServer((req, res) => {
@@ -232,8 +250,10 @@ export async function startDiscordServer(): Promise<DiscordServer> {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(payload));
       };
-      const m = /^\/api(?:\/v(\d+))?\/webhooks\/(\d+)\/([^/]+)$/.exec(url.pathname);
-      if (req.method !== 'POST' || !m) return json(405, { message: '405: Method Not Allowed', code: 0 });
+      const m = /^\/api(?:\/v(\d+))?\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(\d+))?$/.exec(url.pathname);
+      const editing = m?.[4];
+      if (!m || req.method !== (editing ? 'PATCH' : 'POST'))
+        return json(405, { message: '405: Method Not Allowed', code: 0 });
       const [, version, id = '', token = ''] = m;
       const reject = (status: number, payload: Json, headers?: Record<string, string>) => {
         rejected.push({ webhookId: id, status, body: payload });
@@ -275,16 +295,48 @@ export async function startDiscordServer(): Promise<DiscordServer> {
       }
       if (!body || typeof body !== 'object' || Array.isArray(body))
         return reject(400, { message: 'Invalid Form Body', code: 50035 });
+      if (editing) {
+        const message = saved.get(editing);
+        // Discord finds a thread's message only with its thread_id.
+        if (
+          !message ||
+          message.webhookId !== id ||
+          message.threadId !== (url.searchParams.get('thread_id') ?? '')
+        )
+          return reject(404, { message: 'Unknown Message', code: 10008 });
+        for (const key of ['username', 'avatar_url', 'thread_name', 'applied_tags', 'tts'])
+          if (key in body) return reject(400, { message: `${key} cannot be edited`, code: 50035 });
+        // Fields left out keep their value; null clears one.
+        const next: Json = { ...message.body };
+        for (const [key, value] of Object.entries(body)) {
+          if (value === null) delete next[key];
+          else next[key] = value;
+        }
+        const problem = validateWebhookBody(next, false);
+        if (problem) return reject(400, problem as unknown as Json);
+        message.body = next;
+        edits.push({ webhookId: id, messageId: editing, query: Object.fromEntries(url.searchParams), body });
+        return json(200, { id: editing, channel_id: '1', webhook_id: id, ...next });
+      }
       const forum = hook.kind === 'forum' && !url.searchParams.get('thread_id');
       const problem = validateWebhookBody(body, forum);
       if (problem) return reject(400, problem as unknown as Json);
-      const messageId = String(nextId++);
+      const messageId = String(snowflake());
       received.push({
         webhookId: id,
         query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body,
         id: messageId,
+      });
+      saved.set(messageId, {
+        webhookId: id,
+        // A new forum post is a thread whose id is its first message's.
+        threadId: url.searchParams.get('thread_id') ?? (body.thread_name ? messageId : ''),
+        // What a message keeps: thread_name and the like were instructions for creating it.
+        body: Object.fromEntries(
+          Object.entries(body).filter(([k]) => !['thread_name', 'applied_tags', 'wait'].includes(k)),
+        ),
       });
       const headers = {
         'x-ratelimit-limit': '5',
@@ -314,12 +366,17 @@ export async function startDiscordServer(): Promise<DiscordServer> {
       bucket = { limit, windowMs, hits: new Map() };
     },
     received,
+    edits,
+    message: (messageId) => saved.get(messageId)?.body,
+    deleteMessage: (messageId) => void saved.delete(messageId),
     rejected,
     get requests() {
       return requests;
     },
     reset: () => {
       received.length = 0;
+      edits.length = 0;
+      saved.clear();
       rejected.length = 0;
       faults.length = 0;
       requests = 0;
