@@ -1,4 +1,4 @@
-import { parseInputs, readRunContext, reportInputErrors, type Runtime } from '@sre-toolkit/action';
+import { cell, parseInputs, readRunContext, reportInputErrors, type Runtime } from '@sre-toolkit/action';
 import { deliverySummary, postMessages, previewMessages, type Transport } from '@sre-toolkit/discord';
 import { compose, inputProblems, notifyRequest, targetWebhooks } from '@sre-toolkit/notify';
 import { inputs } from './inputs';
@@ -22,14 +22,19 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     return;
   }
   rt.setOutput('payload', JSON.stringify(composed.message));
+  if (composed.notes.length) {
+    const text = `The message did not fit Discord's limits: ${composed.notes.join('; ')}.`;
+    rt.warning(text, 'Discord message shortened');
+    rt.appendSummary(`> [!WARNING]\n> ${cell(text)}\n`);
+  }
   if (i['dry-run']) {
-    previewMessages(rt, [composed.message], 'message', `dry run, ${composed.template} template`);
+    previewMessages(rt, composed.messages, 'message', `dry run, ${composed.template} template`);
     rt.setOutput('sent', 'false');
     rt.setOutput('message-ids', '');
     rt.setOutput('message-id', '');
     return;
   }
-  const outcome = await postMessages(rt, targetWebhooks(i), [composed.message], {
+  const outcome = await postMessages(rt, targetWebhooks(i), composed.messages, {
     timeoutMs: i.timeout,
     failOnError: i['fail-on-error'],
     userAgent: USER_AGENT,

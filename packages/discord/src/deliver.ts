@@ -67,6 +67,8 @@ async function deliverTo(
   let edited: string | undefined;
   let editMissing: string | undefined;
   const extra = () => ({ ...(edited ? { edited } : {}), ...(editMissing ? { editMissing } : {}) });
+  // A forum post created by the first message: the later parts go into it, not into posts of their own.
+  let createdThread: string | undefined;
   for (const [index, message] of messages.entries()) {
     if (pause > 0) {
       // The bucket said it was empty: wait for its reset rather than collect a 429.
@@ -83,16 +85,20 @@ async function deliverTo(
       }
     }
     const editId = index === 0 ? options.editMessageId : undefined;
+    const post =
+      createdThread && message.thread_name ? intoThread(webhook, message, createdThread) : undefined;
+    const postTarget = { url: post?.url ?? webhook.url, method: 'POST' };
+    const postBody = post?.message ?? message;
     let result = editId
       ? await sendOne(editTarget(webhook, editId, message), editBody(message), webhook, options, deadline)
-      : await sendOne({ url: webhook.url, method: 'POST' }, message, webhook, options, deadline);
+      : await sendOne(postTarget, postBody, webhook, options, deadline);
     if (editId && result.ok) edited = editId;
     if (editId && !result.ok && result.status === 404 && result.code === UNKNOWN_MESSAGE) {
       // Deleted, or never in this webhook's channel or thread: the news must still reach the channel.
       editMissing = editId;
       attempts += result.attempts;
       options.log?.(`${webhook.label}: message ${editId} no longer exists; posting a new one`);
-      result = await sendOne({ url: webhook.url, method: 'POST' }, message, webhook, options, deadline);
+      result = await sendOne(postTarget, postBody, webhook, options, deadline);
     }
     attempts += result.attempts;
     if (!result.ok) {
@@ -108,6 +114,10 @@ async function deliverTo(
       };
     }
     if (result.id) ids.push(result.id);
+    if (index === 0 && message.thread_name && !new URL(webhook.url).searchParams.has('thread_id')) {
+      // A forum post's thread has its first message's id; an edited post keeps its own.
+      createdThread = result.id;
+    }
     pause = result.pauseMs;
   }
   return { webhook, ok: true, messageIds: ids, delivered: messages.length, attempts, ...extra() };
@@ -145,6 +155,20 @@ export function editBody(message: WebhookMessage): Record<string, unknown> {
     ...(message.allowed_mentions ? { allowed_mentions: message.allowed_mentions } : {}),
     ...(flags ? { flags } : {}),
   };
+}
+
+/** A later part of a message that created a forum post: into that post's thread, no new post. */
+function intoThread(
+  webhook: Webhook,
+  message: WebhookMessage,
+  thread: string,
+): { url: string; message: WebhookMessage } {
+  const u = new URL(webhook.url);
+  u.searchParams.set('thread_id', thread);
+  const rest: WebhookMessage = { ...message };
+  delete rest.thread_name;
+  delete rest.applied_tags;
+  return { url: u.toString(), message: rest };
 }
 
 type SendResult =

@@ -16,6 +16,8 @@ export {
   type WebhookMessage,
   buildMessage,
   buildMessages,
+  buildSplitMessage,
+  fitNotes,
   parseMentions,
 } from './message';
 export { deliverySummary, postMessages, previewMessages, sendMessages, webhookUrls } from './post';

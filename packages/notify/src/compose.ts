@@ -1,5 +1,11 @@
 import type { RunContext } from '@sre-toolkit/action';
-import { buildMessage, NO_MENTIONS, type Mentions, type WebhookMessage } from '@sre-toolkit/discord';
+import {
+  buildSplitMessage,
+  fitNotes,
+  NO_MENTIONS,
+  type Mentions,
+  type WebhookMessage,
+} from '@sre-toolkit/discord';
 import type { Field, Notification, Status, TemplateName } from './notification';
 import { chooseTemplate, renderEmbed } from './templates';
 
@@ -26,7 +32,17 @@ export interface NotifyRequest {
   readonly suppressNotifications: boolean;
 }
 
-export type Composed = { skip: string } | { message: WebhookMessage; template: string };
+export type Composed =
+  | { skip: string }
+  | {
+      /** The first message: the embed and the pings. */
+      message: WebhookMessage;
+      /** Every message to send, in order: more than one when the content was split. */
+      messages: WebhookMessage[];
+      template: string;
+      /** What Discord's limits made us cut or drop, for a warning; empty when nothing. */
+      notes: string[];
+    };
 
 const opt = <K extends string>(key: K, value: string) =>
   (value ? { [key]: value } : {}) as Partial<Record<K, string>>;
@@ -54,7 +70,7 @@ export function compose(req: NotifyRequest, ctx: RunContext, now: Date): Compose
   const template = chooseTemplate(n);
   const plainWithoutEmbed = template === 'plain' && !req.title && !req.description && !req.fields.length;
   const embeds = plainWithoutEmbed ? [] : [renderEmbed(n, ctx, now)];
-  const message = buildMessage(embeds, {
+  const messages = buildSplitMessage(embeds, {
     content: req.content,
     mentions: req.mentionOn.includes(req.status) ? req.mention : NO_MENTIONS,
     ...opt('username', req.username),
@@ -62,5 +78,11 @@ export function compose(req: NotifyRequest, ctx: RunContext, now: Date): Compose
     ...opt('threadName', req.threadName),
     suppressNotifications: req.suppressNotifications,
   });
-  return { message, template };
+  const message = messages[0] as WebhookMessage;
+  const notes = fitNotes(embeds, message.embeds ?? []);
+  if (messages.length > 1)
+    notes.unshift(
+      `content of ${req.content.length.toLocaleString('en-US')} characters split into ${messages.length} messages (pings only in the first)`,
+    );
+  return { message, messages, template, notes };
 }
