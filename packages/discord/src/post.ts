@@ -1,5 +1,6 @@
 import { cell, rule, splitList, table, type Runtime } from '@sre-toolkit/action';
 import { deliverAll, type DeliveryResult } from './deliver';
+import { shownText } from './markdown';
 import type { WebhookMessage } from './message';
 import { nodeTransport, type Transport } from './transport';
 import { FOREIGN_HOST_RULE, parseWebhookUrl, type Webhook } from './webhook-url';
@@ -162,7 +163,7 @@ export function messageMarkdown(message: WebhookMessage): string {
         [
           '| field | value |',
           '| --- | --- |',
-          ...e.fields.map((f) => `| ${cell(f.name)} | ${cell(f.value)} |`),
+          ...e.fields.map((f) => `| ${cell(shownText(f.name))} | ${cell(shownText(f.value))} |`),
         ].join('\n'),
       );
     }
@@ -182,7 +183,7 @@ export function deliverySummary(message: WebhookMessage, results: readonly Deliv
     r.messageIds.join(', ') || null,
     r.attempts,
   ]);
-  return `### Discord: ${cell(title)}\n\n${table(['webhook', 'result', 'message id', 'attempts'], rows)}\n`;
+  return `### Discord: ${cell(shownText(title))}\n\n${table(['webhook', 'result', 'message id', 'attempts'], rows)}\n`;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type WebhookMessage,
 } from '@sre-toolkit/discord';
 import type { Field, Notification, Status, TemplateName } from './notification';
+import { deploymentState } from './event-durations';
 import { chooseTemplate, renderEmbed } from './templates';
 
 /** discord-notify's inputs after validation, in the shape compose() needs. */
@@ -48,7 +49,16 @@ const opt = <K extends string>(key: K, value: string) =>
   (value ? { [key]: value } : {}) as Partial<Record<K, string>>;
 
 /** The message discord-notify sends for a request in a run context, or why it sends none. */
-export function compose(req: NotifyRequest, ctx: RunContext, now: Date): Composed {
+export function compose(request: NotifyRequest, ctx: RunContext, now: Date): Composed {
+  const state = request.status === 'info' ? deploymentState(ctx.eventName, ctx.payload) : undefined;
+  // The template is still the one the info default picks: the event's own message, or deploy.
+  const picked: TemplateName =
+    state && request.template === 'auto'
+      ? request.environment || request.version
+        ? 'deploy'
+        : 'event'
+      : request.template;
+  const req = state ? { ...request, status: state, template: picked } : request;
   if (!req.notifyOn.includes(req.status)) {
     return {
       skip: `status ${req.status} is not in notify-on (${req.notifyOn.join(', ') || 'empty'}); nothing sent`,
