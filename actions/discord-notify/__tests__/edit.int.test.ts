@@ -125,3 +125,39 @@ describe('discord-notify edits the message of an earlier step, through the bundl
     expect(discord.requests).toBe(0);
   });
 });
+
+describe('discord-notify forum tags, through the bundle', () => {
+  it('applies thread-tags to the forum post thread-name creates', async () => {
+    discord.addWebhook('445566778899001122', 'forum_TOKEN', 'forum');
+    const run = await runAction('discord-notify', {
+      inputs: {
+        'webhook-url': discord.webhookUrl('445566778899001122', 'forum_TOKEN'),
+        'thread-name': 'Deploy 1.4.2',
+        'thread-tags': '1111111111111111111, 2222222222222222222',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(discord.received[0]?.body.applied_tags).toEqual(['1111111111111111111', '2222222222222222222']);
+  });
+
+  it('refuses tags without thread-name, more than five, or not ids', async () => {
+    const without = await runAction('discord-notify', {
+      inputs: { 'webhook-url': discord.webhookUrl(), 'thread-tags': '1111111111111111111' },
+    });
+    expect(without.annotations[0]?.message).toBe(
+      'Input "thread-tags" tags a new forum post: set thread-name too',
+    );
+    const six = await runAction('discord-notify', {
+      inputs: { 'webhook-url': discord.webhookUrl(), 'thread-name': 'x', 'thread-tags': '1 2 3 4 5 6' },
+    });
+    expect(six.annotations[0]?.message).toBe('Input "thread-tags" has 6 tags; a forum post takes at most 5');
+    const word = await runAction('discord-notify', {
+      inputs: { 'webhook-url': discord.webhookUrl(), 'thread-name': 'x', 'thread-tags': 'bug' },
+    });
+    expect(word.annotations[0]?.message).toBe(
+      'Input "thread-tags" has "bug", which is not a numeric forum tag id',
+    );
+    expect([without.exitCode, six.exitCode, word.exitCode]).toEqual([1, 1, 1]);
+    expect(discord.requests).toBe(0);
+  });
+});

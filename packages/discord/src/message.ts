@@ -69,6 +69,8 @@ export interface MessageOptions {
   readonly username?: string;
   readonly avatarUrl?: string;
   readonly threadName?: string;
+  /** Forum tag ids for the post `threadName` creates (`applied_tags`, at most 5). */
+  readonly threadTags?: readonly string[];
   readonly suppressNotifications?: boolean;
 }
 
@@ -90,6 +92,7 @@ export function buildMessage(embeds: readonly APIEmbed[], options: MessageOption
   if (options.username) message.username = truncate(options.username, LIMITS.username);
   if (options.avatarUrl) message.avatar_url = options.avatarUrl;
   if (options.threadName) message.thread_name = truncate(options.threadName, 100);
+  if (options.threadName && options.threadTags?.length) message.applied_tags = options.threadTags.slice(0, 5);
   if (options.suppressNotifications) message.flags = SUPPRESS_NOTIFICATIONS;
   return message;
 }
@@ -141,6 +144,7 @@ export function buildSplitMessage(
   if (first.username) same.username = first.username;
   if (first.avatar_url) same.avatar_url = first.avatar_url;
   if (first.thread_name) same.thread_name = first.thread_name;
+  if (first.applied_tags) same.applied_tags = first.applied_tags;
   if (first.flags) same.flags = first.flags;
   return [
     first,

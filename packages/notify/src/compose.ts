@@ -30,6 +30,7 @@ export interface NotifyRequest {
   readonly mentionOn: readonly Status[];
   readonly notifyOn: readonly Status[];
   readonly threadName: string;
+  readonly threadTags: readonly string[];
   readonly suppressNotifications: boolean;
 }
 
@@ -86,6 +87,7 @@ export function compose(request: NotifyRequest, ctx: RunContext, now: Date): Com
     ...opt('username', req.username),
     ...opt('avatarUrl', req.avatarUrl),
     ...opt('threadName', req.threadName),
+    threadTags: req.threadTags,
     suppressNotifications: req.suppressNotifications,
   });
   const message = messages[0] as WebhookMessage;

@@ -26,6 +26,7 @@ export interface NotifyInputs {
   readonly 'thread-id': string;
   readonly 'thread-name': string;
   readonly 'message-id': string;
+  readonly 'thread-tags': readonly string[];
   readonly 'suppress-notifications': boolean;
   readonly 'dry-run': boolean;
   readonly 'allow-any-host': boolean;
@@ -38,6 +39,8 @@ export function inputProblems(i: NotifyInputs): InputError[] {
     problems.push({ input: 'webhook-url', message: 'is required unless dry-run is true' });
   if (i['thread-id'] && i['thread-name'])
     problems.push({ input: 'thread-name', message: 'cannot be combined with thread-id; use one' });
+  if (i['thread-tags'].length && !i['thread-name'])
+    problems.push({ input: 'thread-tags', message: 'tags a new forum post: set thread-name too' });
   if (i['message-id'] && i['webhook-url'].length > 1)
     problems.push({
       input: 'message-id',
@@ -75,6 +78,7 @@ export function notifyRequest(i: NotifyInputs): NotifyRequest {
     mentionOn: i['mention-on'],
     notifyOn: i['notify-on'],
     threadName: i['thread-name'],
+    threadTags: i['thread-tags'],
     suppressNotifications: i['suppress-notifications'],
   };
 }
