@@ -21,6 +21,7 @@ export {
   parseMentions,
 } from './message';
 export { deliverySummary, postMessages, previewMessages, sendMessages, webhookUrls } from './post';
+export { safeMarkdown } from './safe-markdown';
 export { snowflakeTime } from './snowflake';
 export { TONES, type Tone, parseColor } from './status';
 export { type HttpRequest, type Transport } from './transport';
