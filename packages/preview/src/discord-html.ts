@@ -68,7 +68,8 @@ export const DISCORD_CSS = `
 .channel>h2{margin:0 0 8px;padding:8px 16px;border-bottom:1px solid #1f2023;font-size:16px;color:#f2f3f5}
 .channel>h2::before{content:"# ";color:#80848e}
 .channel .empty{padding:8px 16px;color:#949ba4}
-.message{display:flex;gap:16px;padding:8px 16px}
+.message{display:flex;gap:16px;padding:8px 16px;min-width:0}
+@media (max-width:600px){.message{gap:8px;padding:8px}.fields{grid-template-columns:minmax(0,1fr)!important}}
 .message:hover{background:#2e3035}
 .avatar{flex:none;width:40px;height:40px;border-radius:50%;background:#5865f2;color:#fff;display:flex;align-items:center;justify-content:center;font-weight:600}
 .body{min-width:0;flex:1}
@@ -77,7 +78,9 @@ export const DISCORD_CSS = `
 .bot{background:#5865f2;color:#fff;font-size:10px;font-weight:600;padding:0 4px;border-radius:3px;line-height:15px}
 .header time{color:#949ba4;font-size:12px}
 .content p,.embed-description p,.field-value p,.field-name p{margin:0}
-.embed{background:#2b2d31;border-left:4px solid;border-radius:4px;padding:8px 16px 16px 12px;margin-top:4px;max-width:516px;display:grid;gap:8px}
+.embed{background:#2b2d31;border-left:4px solid;border-radius:4px;padding:8px 16px 16px 12px;margin-top:4px;max-width:516px;min-width:0;display:grid;grid-template-columns:minmax(0,1fr);gap:8px;overflow-wrap:anywhere}
+.content{overflow-wrap:anywhere}
+.embed pre,.content pre{white-space:pre-wrap;overflow-wrap:anywhere}
 .embed-author{font-size:14px;font-weight:600;color:#f2f3f5}
 .embed-title{font-weight:600;color:#f2f3f5}
 .embed a{color:#00a8fc;text-decoration:none}
