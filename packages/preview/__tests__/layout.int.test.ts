@@ -113,30 +113,31 @@ interface Layout {
 
 const WIDTHS = [375, 1024, 1280];
 
+const MEASURE = `(() => {
+  const outside = [];
+  for (const embed of document.querySelectorAll('.embed')) {
+    const box = embed.getBoundingClientRect();
+    for (const part of embed.querySelectorAll('.field, .embed-title, .embed-description, .embed-footer, .embed-author')) {
+      const r = part.getBoundingClientRect();
+      if (r.right > box.right + 1 || r.left < box.left - 1)
+        outside.push(part.className + ': ' + Math.round(r.right - box.right) + 'px past its embed');
+    }
+  }
+  return {
+    pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+    fieldsOutside: outside,
+    literalDetails: /<\\/?details>|<summary>/.test(document.body.innerText),
+    details: document.querySelectorAll('.summary details').length,
+    scriptTags: document.querySelectorAll('script').length,
+  };
+})()`;
+
 async function layoutOf(file: string, width: number): Promise<Layout> {
   const page = await (browser as Browser).newPage({ viewport: { width, height: 900 } });
   try {
     await page.goto(`file://${file}`);
-    return await page.evaluate(() => {
-      const outside: string[] = [];
-      for (const embed of Array.from(document.querySelectorAll('.embed'))) {
-        const box = embed.getBoundingClientRect();
-        for (const part of Array.from(
-          embed.querySelectorAll('.field, .embed-title, .embed-description, .embed-footer, .embed-author'),
-        )) {
-          const r = part.getBoundingClientRect();
-          if (r.right > box.right + 1 || r.left < box.left - 1)
-            outside.push(`${part.className}: ${Math.round(r.right - box.right)}px past its embed`);
-        }
-      }
-      return {
-        pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
-        fieldsOutside: outside,
-        literalDetails: /<\/?details>|<summary>/.test(document.body.innerText),
-        details: document.querySelectorAll('.summary details').length,
-        scriptTags: document.querySelectorAll('script').length,
-      };
-    });
+    // A string, run in the page: this package's TypeScript has no DOM types.
+    return (await page.evaluate(MEASURE)) as Layout;
   } finally {
     await page.close();
   }
