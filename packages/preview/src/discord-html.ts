@@ -13,6 +13,8 @@ export interface ShownMessage {
   /** Name the webhook posts under when the message sets none. */
   readonly webhookName: string;
   readonly at: Date;
+  /** Edited after it was posted (shown "(edited)", as Discord does). */
+  readonly edited?: boolean;
 }
 
 const hex = (color: number | undefined) => `#${(color ?? 0x1e1f22).toString(16).padStart(6, '0')}`;
@@ -55,7 +57,7 @@ export function messageHtml(m: ShownMessage): string {
   return `<article class="message">
   <div class="avatar" aria-hidden="true">${escapeHtml(name.slice(0, 1).toUpperCase())}</div>
   <div class="body">
-    <div class="header"><span class="username">${escapeHtml(name)}</span><span class="bot">APP</span><time>${escapeHtml(time(m.at))}</time>${silent}</div>
+    <div class="header"><span class="username">${escapeHtml(name)}</span><span class="bot">APP</span><time>${escapeHtml(time(m.at))}</time>${silent}${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>
     ${m.body.thread_name ? `<div class="thread">🧵 ${escapeHtml(m.body.thread_name)}</div>` : ''}
     ${m.body.content ? `<div class="content">${discordMarkdown(m.body.content)}</div>` : ''}
     ${(m.body.embeds ?? []).map(embedHtml).join('\n')}
@@ -93,6 +95,7 @@ export const DISCORD_CSS = `
 .embed-footer{font-size:12px;color:#949ba4}
 .mention{background:rgba(88,101,242,.3);color:#c9cdfb;border-radius:3px;padding:0 2px;font-weight:500}
 .thread{color:#949ba4;font-size:13px}
+.edited{color:#949ba4;font-size:11px}
 .timestamp{background:rgba(255,255,255,.06);border-radius:3px;padding:0 2px}
 .channel code{background:#1e1f22;border-radius:3px;padding:0 3px;font-size:85%}
 `;
