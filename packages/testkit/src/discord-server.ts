@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { editedBody, keptBody, readBody, type SavedMessage } from './discord-messages';
 import { listenOnLoopback } from './loopback';
 
 /**
@@ -228,13 +229,10 @@ export async function startDiscordServer(): Promise<DiscordServer> {
   const faults: { webhookId?: string; fault: Fault }[] = [];
   const received: ReceivedMessage[] = [];
   const edits: EditedMessage[] = [];
-  // Saved messages: the webhook and thread they belong to and their current body.
-  const saved = new Map<string, { webhookId: string; threadId: string; body: Json }>();
+  const saved = new Map<string, SavedMessage>();
   const rejected: RejectedRequest[] = [];
   let requests = 0;
-  // Real snowflakes: creation time (ms since Discord's epoch, 2015) in the top bits, then a counter.
-  let sequence = 0n;
-  const snowflake = () => ((BigInt(Date.now()) - 1_420_070_400_000n) << 22n) | (sequence++ & 0xfffn);
+  const snowflake = snowflakes();
   let bucket: Bucket | undefined;
 
   const server = http.createServer((req, res) => {
@@ -275,75 +273,31 @@ export async function startDiscordServer(): Promise<DiscordServer> {
       if (!hook) return reject(404, { message: 'Unknown Webhook', code: 10015 });
       if (hook.token !== token) return reject(401, { message: 'Invalid Webhook Token', code: 50027 });
       const retry = bucket && takeFromBucket(bucket, id);
-      if (retry !== undefined && retry !== false) {
-        return reject(
-          429,
-          { message: 'You are being rate limited.', retry_after: retry, global: false },
-          rateHeaders(retry),
-        );
-      }
-      const raw = Buffer.concat(chunks);
-      if (raw.length > 8 * 1024 * 1024)
-        return reject(413, { message: 'Request entity too large', code: 40005 });
-      if (!/application\/json/.test(req.headers['content-type'] ?? ''))
-        return reject(400, { message: 'Cannot send an empty message', code: 50006 });
-      let body: Json;
-      try {
-        body = JSON.parse(raw.toString('utf8')) as Json;
-      } catch {
-        return reject(400, { message: 'The request body contains invalid JSON.', code: 50109 });
-      }
-      if (!body || typeof body !== 'object' || Array.isArray(body))
-        return reject(400, { message: 'Invalid Form Body', code: 50035 });
+      if (retry !== undefined && retry !== false) return reject(...rateLimited(retry));
+      const read = readBody(Buffer.concat(chunks), req.headers['content-type']);
+      if ('status' in read) return reject(read.status, read.payload);
+      const { body } = read;
       if (editing) {
-        const message = saved.get(editing);
-        // Discord finds a thread's message only with its thread_id.
-        if (
-          !message ||
-          message.webhookId !== id ||
-          message.threadId !== (url.searchParams.get('thread_id') ?? '')
-        )
-          return reject(404, { message: 'Unknown Message', code: 10008 });
-        for (const key of ['username', 'avatar_url', 'thread_name', 'applied_tags', 'tts'])
-          if (key in body) return reject(400, { message: `${key} cannot be edited`, code: 50035 });
-        // Fields left out keep their value; null clears one.
-        const next: Json = { ...message.body };
-        for (const [key, value] of Object.entries(body)) {
-          if (value === null) delete next[key];
-          else next[key] = value;
-        }
-        const problem = validateWebhookBody(next, false);
-        if (problem) return reject(400, problem as unknown as Json);
-        message.body = next;
+        const threadId = url.searchParams.get('thread_id') ?? '';
+        const edit = editedBody(saved.get(editing), id, threadId, body, (next) => {
+          const problem = validateWebhookBody(next, false);
+          return problem ? { status: 400, payload: problem as unknown as Json } : null;
+        });
+        if ('status' in edit) return reject(edit.status, edit.payload);
+        (saved.get(editing) as SavedMessage).body = edit.next;
         edits.push({ webhookId: id, messageId: editing, query: Object.fromEntries(url.searchParams), body });
-        return json(200, { id: editing, channel_id: '1', webhook_id: id, ...next });
+        return json(200, { id: editing, channel_id: '1', webhook_id: id, ...edit.next });
       }
       const forum = hook.kind === 'forum' && !url.searchParams.get('thread_id');
       const problem = validateWebhookBody(body, forum);
       if (problem) return reject(400, problem as unknown as Json);
-      const messageId = String(snowflake());
-      received.push({
-        webhookId: id,
-        query: Object.fromEntries(url.searchParams),
-        headers: req.headers,
-        body,
-        id: messageId,
-      });
-      saved.set(messageId, {
-        webhookId: id,
-        // A new forum post is a thread whose id is its first message's.
-        threadId: url.searchParams.get('thread_id') ?? (body.thread_name ? messageId : ''),
-        // What a message keeps: thread_name and the like were instructions for creating it.
-        body: Object.fromEntries(
-          Object.entries(body).filter(([k]) => !['thread_name', 'applied_tags', 'wait'].includes(k)),
-        ),
-      });
-      const headers = {
-        'x-ratelimit-limit': '5',
-        'x-ratelimit-remaining': '4',
-        'x-ratelimit-reset-after': '0.4',
-        'x-ratelimit-bucket': `hook-${id}`,
-      };
+      const messageId = snowflake();
+      const query = Object.fromEntries(url.searchParams);
+      received.push({ webhookId: id, query, headers: req.headers, body, id: messageId });
+      // A new forum post is a thread whose id is its first message's.
+      const threadId = query.thread_id ?? (body.thread_name ? messageId : '');
+      saved.set(messageId, { webhookId: id, threadId, body: keptBody(body) });
+      const headers = okHeaders(id);
       if (url.searchParams.get('wait') === 'true')
         return json(200, { id: messageId, channel_id: '1', webhook_id: id, ...body }, headers);
       if (dropAnswer) return void req.socket.destroy();
@@ -384,6 +338,29 @@ export async function startDiscordServer(): Promise<DiscordServer> {
     },
     close,
   };
+}
+
+function rateLimited(retry: number): [number, Json, Record<string, string>] {
+  return [
+    429,
+    { message: 'You are being rate limited.', retry_after: retry, global: false },
+    rateHeaders(retry),
+  ];
+}
+
+function okHeaders(id: string): Record<string, string> {
+  return {
+    'x-ratelimit-limit': '5',
+    'x-ratelimit-remaining': '4',
+    'x-ratelimit-reset-after': '0.4',
+    'x-ratelimit-bucket': `hook-${id}`,
+  };
+}
+
+/** Real snowflakes: creation time (ms since Discord's epoch, 2015) in the top bits, then a counter. */
+function snowflakes(): () => string {
+  let sequence = 0n;
+  return () => String(((BigInt(Date.now()) - 1_420_070_400_000n) << 22n) | (sequence++ & 0xfffn));
 }
 
 function rateHeaders(retryAfter: number, global = false): Record<string, string> {
