@@ -109,3 +109,12 @@ describe('safeMarkdown', () => {
     );
   });
 });
+
+describe('safeMarkdown on hostile sizes', () => {
+  it('handles a 65,536-character body of spaces, brackets and hashes (linear patterns)', () => {
+    const hostile = `#### ${' '.repeat(30_000)}x${'[a]('.repeat(5_000)}${'<'.repeat(10_000)}`;
+    const out = safeMarkdown(hostile, 600);
+    expect(out.length).toBeLessThanOrEqual(600);
+    expect(out).not.toContain('](');
+  });
+});

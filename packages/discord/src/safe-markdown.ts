@@ -17,7 +17,7 @@ export function safeMarkdown(text: string, max: number): string {
   const out: string[] = [];
   let inFence = false;
   for (const raw of lines) {
-    const line = raw.replace(/\s+$/, '');
+    const line = raw.trimEnd();
     if (/^ {0,3}(`{3,}|~{3,})/.test(line)) {
       inFence = !inFence;
       // The info string (```ts) is the author's; keep only a plain language name.
@@ -71,7 +71,7 @@ const HTTP_URL = /^https?:\/\/[^\s<>()]{1,2000}$/;
 function inlineLine(line: string): string {
   let l = line.replace(IMAGE, '').replace(TAG, '');
   // Headings beyond ### do not render in Discord: bold instead.
-  l = l.replace(/^ {0,3}#{4,6}\s+(.{1,500})$/, '**$1**');
+  l = l.replace(/^ {0,3}#{4,6}[ \t]+(\S.{0,499})$/, '**$1**');
   // Task list boxes: Discord has no checkboxes.
   l = l.replace(
     /^(\s{0,12}(?:[-*+]|\d{1,9}[.)])\s+)\[([ xX])\](?=\s)/,
