@@ -2,14 +2,16 @@
 // discord-notify would send for one event, rendered into demo-out/preview.html.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePreviewArgs, previewEvent } from '@sre-toolkit/preview';
+import { parsePreviewArgs, PREVIEW_USAGE, previewEvent } from '@sre-toolkit/preview';
 import { REPO_ROOT } from '@sre-toolkit/testkit';
 
 const req = parsePreviewArgs(process.argv.slice(2).filter((a) => a !== '--'));
+if ('help' in req) {
+  console.log(PREVIEW_USAGE);
+  process.exit(0);
+}
 if ('error' in req) {
-  console.error(
-    `preview: ${req.error}\nusage: pnpm preview --event <name> [--payload file.json] [--input key=value …]`,
-  );
+  console.error(`preview: ${req.error}\n\n${PREVIEW_USAGE}`);
   process.exit(2);
 }
 const result = await previewEvent(req);

@@ -37,6 +37,23 @@ const username = () =>
 const threadId = () =>
   rule<string>((t) => (!t || /^\d{1,25}$/.test(t) ? { value: t } : { error: 'must be a numeric thread id' }));
 
+const messageId = () =>
+  rule<string>((t) =>
+    !t || /^\d{1,25}$/.test(t)
+      ? { value: t }
+      : { error: 'must be a numeric Discord message id (the message-id output of an earlier step or job)' },
+  );
+
+const threadTags = () =>
+  rule<string[]>((t) => {
+    const ids = t.split(/[\s,]+/).filter(Boolean);
+    const bad = ids.find((id) => !/^\d{1,25}$/.test(id));
+    if (bad) return { error: `has ${JSON.stringify(bad)}, which is not a numeric forum tag id` };
+    const unique = [...new Set(ids)];
+    if (unique.length > 5) return { error: `has ${unique.length} tags; a forum post takes at most 5` };
+    return { value: unique };
+  });
+
 /** The single source of truth for discord-notify's inputs: names, defaults and rules. */
 export const inputs = {
   'webhook-url': input(webhookUrls(), '', { secret: secret.webhookUrls }),
@@ -59,6 +76,8 @@ export const inputs = {
   'notify-on': input(choices(STATUSES), 'success, failure, cancelled, skipped, info'),
   'thread-id': input(threadId()),
   'thread-name': input(shortText(100)),
+  'thread-tags': input(threadTags()),
+  'message-id': input(messageId()),
   'suppress-notifications': input(bool(), 'false'),
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),

@@ -1,4 +1,4 @@
-import { parseInputs, readRunContext, reportInputErrors, type Runtime } from '@sre-toolkit/action';
+import { cell, parseInputs, readRunContext, reportInputErrors, type Runtime } from '@sre-toolkit/action';
 import { deliverySummary, postMessages, previewMessages, type Transport } from '@sre-toolkit/discord';
 import { compose, inputProblems, notifyRequest, targetWebhooks } from '@sre-toolkit/notify';
 import { inputs } from './inputs';
@@ -18,24 +18,33 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     rt.setOutput('sent', 'false');
     rt.setOutput('payload', '');
     rt.setOutput('message-ids', '');
+    rt.setOutput('message-id', '');
     return;
   }
   rt.setOutput('payload', JSON.stringify(composed.message));
+  if (composed.notes.length) {
+    const text = `The message did not fit Discord's limits: ${composed.notes.join('; ')}.`;
+    rt.warning(text, 'Discord message shortened');
+    rt.appendSummary(`> [!WARNING]\n> ${cell(text)}\n`);
+  }
   if (i['dry-run']) {
-    previewMessages(rt, [composed.message], 'message', `dry run, ${composed.template} template`);
+    previewMessages(rt, composed.messages, 'message', `dry run, ${composed.template} template`);
     rt.setOutput('sent', 'false');
     rt.setOutput('message-ids', '');
+    rt.setOutput('message-id', '');
     return;
   }
-  const outcome = await postMessages(rt, targetWebhooks(i), [composed.message], {
+  const outcome = await postMessages(rt, targetWebhooks(i), composed.messages, {
     timeoutMs: i.timeout,
     failOnError: i['fail-on-error'],
     userAgent: USER_AGENT,
     what: 'notification',
     allowAnyHost: i['allow-any-host'],
+    ...(i['message-id'] ? { editMessageId: i['message-id'] } : {}),
     ...(transport ? { transport } : {}),
   });
   rt.setOutput('sent', String(outcome.sent));
   rt.setOutput('message-ids', outcome.messageIds.join(','));
+  rt.setOutput('message-id', outcome.messageIds[0] ?? '');
   rt.appendSummary(deliverySummary(composed.message, outcome.results));
 }

@@ -176,3 +176,47 @@ describe('deliverAll', () => {
     expect(h.calls).toHaveLength(1);
   });
 });
+
+describe('deliverAll editing and proxies', () => {
+  it('edits with PATCH on the message URL (no wait, thread kept) and sends only what an edit may change', async () => {
+    const h = harness({ '11': [json(200, { id: '500' })] });
+    const threaded = { ...hook('11'), url: `${hook('11').url}&thread_id=77` };
+    const full = { content: 'done', username: 'bot', thread_name: 'x', flags: 4096 | 4, embeds: [] };
+    const [r] = await deliverAll([threaded], [full], { ...h.options, editMessageId: '500' });
+    expect(r).toMatchObject({ ok: true, edited: '500', messageIds: ['500'] });
+    expect(h.calls[0]?.method).toBe('PATCH');
+    expect(h.calls[0]?.url).toBe('https://discord.com/api/v10/webhooks/11/token11/messages/500?thread_id=77');
+    expect(JSON.parse(h.calls[0]?.body ?? '')).toEqual({ content: 'done', embeds: [], flags: 4 });
+  });
+
+  it('posts anew when the message is gone (10008), but not when the webhook is (10015)', async () => {
+    const h = harness({
+      '11': [json(404, { code: 10008, message: 'Unknown Message' }), json(200, { id: '600' })],
+      '12': [json(404, { code: 10015, message: 'Unknown Webhook' })],
+    });
+    const [gone, noHook] = await deliverAll([hook('11'), hook('12')], [message], {
+      ...h.options,
+      editMessageId: '500',
+    });
+    expect(gone).toMatchObject({ ok: true, editMissing: '500', messageIds: ['600'], attempts: 2 });
+    expect(h.calls.filter((c) => c.url.includes('/11/')).map((c) => c.method)).toEqual(['PATCH', 'POST']);
+    expect(noHook).toMatchObject({ ok: false, status: 404 });
+    expect(noHook?.reason).toMatch(/^the webhook does not exist/);
+    expect(h.calls.filter((c) => c.url.includes('/12/'))).toHaveLength(1);
+  });
+
+  it('does not retry a tunnel the proxy refused, and names the proxy, not its URL', async () => {
+    const refused = Object.assign(new Error('Failed to establish tunnel via http://u:secret@proxy:3128'), {
+      code: 'ERR_PROXY_TUNNEL',
+      statusCode: 407,
+    });
+    const h = harness({ '11': [refused] });
+    const [r] = await deliverAll([hook('11')], [message], h.options);
+    expect(r).toMatchObject({
+      ok: false,
+      attempts: 1,
+      reason:
+        'the proxy (HTTPS_PROXY / HTTP_PROXY) refused the tunnel (HTTP 407: check the proxy credentials)',
+    });
+  });
+});

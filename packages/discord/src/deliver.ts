@@ -1,5 +1,11 @@
 import type { WebhookMessage } from './message';
-import { describeNetworkError, sentBeforeError, type HttpResponse, type Transport } from './transport';
+import {
+  describeNetworkError,
+  permanentNetworkError,
+  sentBeforeError,
+  type HttpResponse,
+  type Transport,
+} from './transport';
 import type { Webhook } from './webhook-url';
 
 export interface DeliveryOptions {
@@ -13,6 +19,11 @@ export interface DeliveryOptions {
   /** Attempts per message for 5xx and network errors. */
   readonly maxAttempts?: number;
   readonly log?: (message: string) => void;
+  /**
+   * Edit this message (`PATCH …/messages/{id}`, in the webhook's thread when it names one) with the
+   * first message instead of posting it; when Discord no longer has it, post a new one.
+   */
+  readonly editMessageId?: string;
 }
 
 export interface DeliveryResult {
@@ -25,6 +36,10 @@ export interface DeliveryResult {
   /** Why it failed, in words, naming no secret. */
   readonly reason?: string;
   readonly status?: number;
+  /** The message edited in place (`editMessageId`), when the edit succeeded. */
+  readonly edited?: string;
+  /** The message that could not be edited because Discord no longer has it; a new one was posted. */
+  readonly editMissing?: string;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -49,7 +64,12 @@ async function deliverTo(
   const ids: string[] = [];
   let attempts = 0;
   let pause = 0;
-  for (const message of messages) {
+  let edited: string | undefined;
+  let editMissing: string | undefined;
+  const extra = () => ({ ...(edited ? { edited } : {}), ...(editMissing ? { editMissing } : {}) });
+  // A forum post created by the first message: the later parts go into it, not into posts of their own.
+  let createdThread: string | undefined;
+  for (const [index, message] of messages.entries()) {
     if (pause > 0) {
       // The bucket said it was empty: wait for its reset rather than collect a 429.
       if (!(await wait(pause, deadline, options))) {
@@ -60,10 +80,26 @@ async function deliverTo(
           delivered: ids.length,
           attempts,
           reason: timeoutReason(options),
+          ...extra(),
         };
       }
     }
-    const result = await sendOne(webhook, message, options, deadline);
+    const editId = index === 0 ? options.editMessageId : undefined;
+    const post =
+      createdThread && message.thread_name ? intoThread(webhook, message, createdThread) : undefined;
+    const postTarget = { url: post?.url ?? webhook.url, method: 'POST' };
+    const postBody = post?.message ?? message;
+    let result = editId
+      ? await sendOne(editTarget(webhook, editId, message), editBody(message), webhook, options, deadline)
+      : await sendOne(postTarget, postBody, webhook, options, deadline);
+    if (editId && result.ok) edited = editId;
+    if (editId && !result.ok && result.status === 404 && result.code === UNKNOWN_MESSAGE) {
+      // Deleted, or never in this webhook's channel or thread: the news must still reach the channel.
+      editMissing = editId;
+      attempts += result.attempts;
+      options.log?.(`${webhook.label}: message ${editId} no longer exists; posting a new one`);
+      result = await sendOne(postTarget, postBody, webhook, options, deadline);
+    }
     attempts += result.attempts;
     if (!result.ok) {
       return {
@@ -74,21 +110,75 @@ async function deliverTo(
         attempts,
         reason: result.reason,
         ...(result.status ? { status: result.status } : {}),
+        ...extra(),
       };
     }
     if (result.id) ids.push(result.id);
+    if (index === 0 && message.thread_name && !new URL(webhook.url).searchParams.has('thread_id')) {
+      // A forum post's thread has its first message's id; an edited post keeps its own.
+      createdThread = result.id;
+    }
     pause = result.pauseMs;
   }
-  return { webhook, ok: true, messageIds: ids, delivered: messages.length, attempts };
+  return { webhook, ok: true, messageIds: ids, delivered: messages.length, attempts, ...extra() };
+}
+
+/** Discord's "Unknown Message": the message to edit is gone (the webhook itself answers 10015). */
+const UNKNOWN_MESSAGE = 10008;
+
+/**
+ * `…/webhooks/{id}/{token}/messages/{message}`, keeping `thread_id` (Discord finds a thread's
+ * message only with it). A message that creates a forum post (`thread_name`) replaces that post's
+ * first message, whose thread has the message's own id.
+ */
+export function editTarget(
+  webhook: Webhook,
+  messageId: string,
+  message: WebhookMessage = {},
+): { url: string; method: string } {
+  const u = new URL(webhook.url);
+  if (message.thread_name && !u.searchParams.has('thread_id')) u.searchParams.set('thread_id', messageId);
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/messages/${encodeURIComponent(messageId)}`;
+  u.searchParams.delete('wait');
+  return { url: u.toString(), method: 'PATCH' };
+}
+
+/**
+ * What an edit may change: content, embeds, mentions and the suppress-embeds flag. Absent content
+ * and embeds are cleared (null / []) so nothing of the earlier message lingers.
+ */
+export function editBody(message: WebhookMessage): Record<string, unknown> {
+  const flags = (message.flags ?? 0) & 4;
+  return {
+    content: message.content ?? null,
+    embeds: message.embeds ?? [],
+    ...(message.allowed_mentions ? { allowed_mentions: message.allowed_mentions } : {}),
+    ...(flags ? { flags } : {}),
+  };
+}
+
+/** A later part of a message that created a forum post: into that post's thread, no new post. */
+function intoThread(
+  webhook: Webhook,
+  message: WebhookMessage,
+  thread: string,
+): { url: string; message: WebhookMessage } {
+  const u = new URL(webhook.url);
+  u.searchParams.set('thread_id', thread);
+  const rest: WebhookMessage = { ...message };
+  delete rest.thread_name;
+  delete rest.applied_tags;
+  return { url: u.toString(), message: rest };
 }
 
 type SendResult =
   | { ok: true; id?: string; attempts: number; pauseMs: number }
-  | { ok: false; reason: string; status?: number; attempts: number };
+  | { ok: false; reason: string; status?: number; code?: number; attempts: number };
 
 async function sendOne(
+  target: { url: string; method: string },
+  message: WebhookMessage | Record<string, unknown>,
   webhook: Webhook,
-  message: WebhookMessage,
   options: DeliveryOptions,
   deadline: number,
 ): Promise<SendResult> {
@@ -114,8 +204,8 @@ async function sendOne(
     let response: HttpResponse;
     try {
       response = await options.transport({
-        url: webhook.url,
-        method: 'POST',
+        url: target.url,
+        method: target.method,
         headers: {
           'content-type': 'application/json',
           'user-agent': options.userAgent,
@@ -127,6 +217,7 @@ async function sendOne(
     } catch (error) {
       const what = describeNetworkError(error);
       if (what === 'timed out') return { ok: false, reason: timeoutReason(options), attempts };
+      if (permanentNetworkError(error)) return { ok: false, reason: what, attempts };
       // Webhook execution is not idempotent: after the whole body went out, Discord may have
       // saved the message, and sending it again could post it twice (REFERENCE §1).
       if (sentBeforeError(error)) {
@@ -176,7 +267,14 @@ async function sendOne(
       }
       continue;
     }
-    return { ok: false, status, reason: explainRejection(response), attempts };
+    const code = parseJson(response.body)?.code;
+    return {
+      ok: false,
+      status,
+      reason: explainRejection(response),
+      attempts,
+      ...(typeof code === 'number' ? { code } : {}),
+    };
   }
 }
 
@@ -254,6 +352,8 @@ export function explainRejection(response: HttpResponse): string {
   const tag = `Discord ${response.status}${code !== undefined ? ` code ${code}` : ''}`;
   switch (response.status) {
     case 404:
+      if (code === UNKNOWN_MESSAGE)
+        return `the message to edit does not exist: it was deleted, or belongs to another webhook or thread (${tag})`;
       return `the webhook does not exist: it was deleted, or its id is wrong (${tag}). Create a new webhook and update the secret`;
     case 401:
       return `the webhook token is wrong (${tag}). Copy the webhook URL again`;

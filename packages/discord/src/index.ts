@@ -16,9 +16,13 @@ export {
   type WebhookMessage,
   buildMessage,
   buildMessages,
+  buildSplitMessage,
+  fitNotes,
   parseMentions,
 } from './message';
 export { deliverySummary, postMessages, previewMessages, sendMessages, webhookUrls } from './post';
+export { safeMarkdown } from './safe-markdown';
+export { snowflakeTime } from './snowflake';
 export { TONES, type Tone, parseColor } from './status';
 export { type HttpRequest, type Transport } from './transport';
 export { FOREIGN_HOST_RULE, type Webhook } from './webhook-url';

@@ -62,3 +62,11 @@ export function embedTitle(text: string): string {
     .replace(/\]\(/g, '] (')
     .replace(/<(?=[a-z][a-z0-9+.-]{0,20}:)/gi, '< ');
 }
+
+/**
+ * Discord markdown back to the text it shows: escapes dropped (`workflow\_dispatch` →
+ * `workflow_dispatch`), so a place with its own escaping (a summary table cell) escapes it once.
+ */
+export function shownText(markdown: string): string {
+  return markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+}

@@ -4,6 +4,7 @@ import type {
   RESTPostAPIWebhookWithTokenJSONBody,
 } from 'discord-api-types/v10';
 import { neutralizeMentions } from './markdown';
+import { splitText } from './split';
 import { embedLength, fitEmbed, fitEmbeds, LIMITS, truncate } from './truncate';
 
 export type WebhookMessage = RESTPostAPIWebhookWithTokenJSONBody;
@@ -68,6 +69,8 @@ export interface MessageOptions {
   readonly username?: string;
   readonly avatarUrl?: string;
   readonly threadName?: string;
+  /** Forum tag ids for the post `threadName` creates (`applied_tags`, at most 5). */
+  readonly threadTags?: readonly string[];
   readonly suppressNotifications?: boolean;
 }
 
@@ -89,6 +92,7 @@ export function buildMessage(embeds: readonly APIEmbed[], options: MessageOption
   if (options.username) message.username = truncate(options.username, LIMITS.username);
   if (options.avatarUrl) message.avatar_url = options.avatarUrl;
   if (options.threadName) message.thread_name = truncate(options.threadName, 100);
+  if (options.threadName && options.threadTags?.length) message.applied_tags = options.threadTags.slice(0, 5);
   if (options.suppressNotifications) message.flags = SUPPRESS_NOTIFICATIONS;
   return message;
 }
@@ -116,4 +120,68 @@ export function buildMessages(embeds: readonly APIEmbed[], options: MessageOptio
   return groups.map((group, i) =>
     buildMessage(group, i === 0 ? options : { ...options, content: '', mentions: NO_MENTIONS }),
   );
+}
+
+/**
+ * One message, or several when the content is longer than Discord's 2,000: the content split at
+ * line breaks (else spaces), the embeds and the configured pings with the first part only (later
+ * parts may ping no one), the sender's name and flags on every part.
+ */
+export function buildSplitMessage(
+  embeds: readonly APIEmbed[],
+  options: MessageOptions = {},
+): WebhookMessage[] {
+  const mentions = options.mentions ?? NO_MENTIONS;
+  const full = [mentionText(mentions), neutralizeMentions(options.content ?? '').trim()]
+    .filter(Boolean)
+    .join(' ');
+  if (full.length <= LIMITS.content) return [buildMessage(embeds, options)];
+  const [head = '', ...rest] = splitText(full, LIMITS.content);
+  // The mentions' own text comes first and is short: it always lands in the first part.
+  const first = buildMessage(embeds, { ...options, content: '' });
+  first.content = head;
+  const same: WebhookMessage = {};
+  if (first.username) same.username = first.username;
+  if (first.avatar_url) same.avatar_url = first.avatar_url;
+  if (first.thread_name) same.thread_name = first.thread_name;
+  if (first.applied_tags) same.applied_tags = first.applied_tags;
+  if (first.flags) same.flags = first.flags;
+  return [
+    first,
+    ...rest.map((content) => ({ ...same, content, allowed_mentions: allowedMentions(NO_MENTIONS) })),
+  ];
+}
+
+/**
+ * What fitting embeds into Discord's limits cut or dropped, in words for a warning: `fields 26-40
+ * of 40 dropped (Field 25, …)`, `description cut from 9,999 to 1,200 characters`. Empty when
+ * nothing was lost.
+ */
+export function fitNotes(original: readonly APIEmbed[], fitted: readonly APIEmbed[]): string[] {
+  const notes: string[] = [];
+  const n = (x: number) => x.toLocaleString('en-US');
+  original.forEach((before, i) => {
+    const where = original.length > 1 ? `embed ${i + 1}: ` : '';
+    const after = fitted[i];
+    if (!after) return void notes.push(`embed ${i + 1} of ${original.length} dropped`);
+    const cut = (what: string, a: string | undefined, b: string | undefined) => {
+      const from = a?.trim().length ?? 0;
+      const to = b?.length ?? 0;
+      if (to < from) notes.push(`${where}${what} cut from ${n(from)} to ${n(to)} characters`);
+    };
+    cut('title', before.title, after.title);
+    cut('description', before.description, after.description);
+    cut('footer', before.footer?.text, after.footer?.text);
+    const had = before.fields ?? [];
+    const kept = after.fields ?? [];
+    if (kept.length < had.length) {
+      const names = had.slice(kept.length, kept.length + 3).map((f) => JSON.stringify(truncate(f.name, 40)));
+      const more = had.length - kept.length > 3 ? ', …' : '';
+      const range = had.length - kept.length > 1 ? `s ${kept.length + 1}-${had.length}` : ` ${had.length}`;
+      notes.push(`${where}field${range} of ${had.length} dropped (${names.join(', ')}${more})`);
+    }
+    const shortened = kept.filter((f, j) => f.value.length < (had[j]?.value.trim().length ?? 0)).length;
+    if (shortened) notes.push(`${where}${shortened} field value${shortened === 1 ? '' : 's'} shortened`);
+  });
+  return notes;
 }

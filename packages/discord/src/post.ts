@@ -1,5 +1,6 @@
 import { cell, rule, splitList, table, type Runtime } from '@sre-toolkit/action';
 import { deliverAll, type DeliveryResult } from './deliver';
+import { shownText } from './markdown';
 import type { WebhookMessage } from './message';
 import { nodeTransport, type Transport } from './transport';
 import { FOREIGN_HOST_RULE, parseWebhookUrl, type Webhook } from './webhook-url';
@@ -45,6 +46,8 @@ export interface PostOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Send to webhooks outside Discord's hosts (a relay); off by default, so a token stays with Discord. */
   readonly allowAnyHost?: boolean;
+  /** Edit this message with the first message instead of posting it (a new post if it is gone). */
+  readonly editMessageId?: string;
 }
 
 export interface PostOutcome {
@@ -74,7 +77,7 @@ export async function postMessages(
       attempts: 0,
       reason: `not sent: the URL ${FOREIGN_HOST_RULE}`,
     }));
-  const own = options.transport ? undefined : nodeTransport();
+  const own = options.transport ? undefined : nodeTransport({ proxyEnv: runtime.env });
   const transport = options.transport ?? (own as Transport);
   let results: DeliveryResult[];
   try {
@@ -84,6 +87,7 @@ export async function postMessages(
       timeoutMs: options.timeoutMs,
       userAgent: options.userAgent,
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.editMessageId ? { editMessageId: options.editMessageId } : {}),
       log: (m) => runtime.info(m),
     });
   } finally {
@@ -92,10 +96,19 @@ export async function postMessages(
   results = [...refused, ...results];
   const failed = results.filter((r) => !r.ok);
   for (const r of results) {
+    if (r.editMissing) {
+      const now = r.messageIds[0]
+        ? `posted a new message (${r.messageIds[0]}) instead`
+        : 'posting a new one failed';
+      const text = `Message ${r.editMissing} to edit is gone from ${r.webhook.label} (deleted, or in another channel or thread): ${now}.`;
+      runtime.warning(text, 'Discord message to edit not found');
+      runtime.appendSummary(`> [!WARNING]\n> ${text}\n`);
+    }
     if (r.ok) {
       const ids = r.messageIds.length ? ` (message ${r.messageIds.join(', ')})` : '';
+      const verb = r.edited ? `Edited message ${r.edited} and delivered` : 'Delivered';
       runtime.info(
-        `Delivered ${r.delivered} message${r.delivered === 1 ? '' : 's'} to ${r.webhook.label}${ids}.`,
+        `${verb} ${r.delivered} message${r.delivered === 1 ? '' : 's'} to ${r.webhook.label}${ids}.`,
       );
     } else {
       runtime.warning(
@@ -150,7 +163,7 @@ export function messageMarkdown(message: WebhookMessage): string {
         [
           '| field | value |',
           '| --- | --- |',
-          ...e.fields.map((f) => `| ${cell(f.name)} | ${cell(f.value)} |`),
+          ...e.fields.map((f) => `| ${cell(shownText(f.name))} | ${cell(shownText(f.value))} |`),
         ].join('\n'),
       );
     }
@@ -170,7 +183,7 @@ export function deliverySummary(message: WebhookMessage, results: readonly Deliv
     r.messageIds.join(', ') || null,
     r.attempts,
   ]);
-  return `### Discord: ${cell(title)}\n\n${table(['webhook', 'result', 'message id', 'attempts'], rows)}\n`;
+  return `### Discord: ${cell(shownText(title))}\n\n${table(['webhook', 'result', 'message id', 'attempts'], rows)}\n`;
 }
 
 /**

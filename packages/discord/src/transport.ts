@@ -18,19 +18,34 @@ export interface HttpRequest {
 /** Sends one request; rejects on network errors and when `signal` aborts. */
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
 
+export interface TransportOptions {
+  /**
+   * The environment whose HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case) the agents follow, the
+   * way the runner's own tools do: Node 24.5+ agents tunnel through the proxy natively (CONNECT for
+   * https, with Basic credentials from the proxy URL). Omit to connect directly.
+   */
+  readonly proxyEnv?: NodeJS.ProcessEnv;
+}
+
+/** True when the environment names a proxy (upper or lower case). */
+export function hasProxy(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
+}
+
 /**
  * node:http / node:https, where the built-in fetch costs 80–150 ms on first use. Each protocol's
  * module is loaded on first use (node:https pulls in TLS, which a dry run or a loopback test never
  * needs), with one keep-alive agent per protocol, destroyed by `close()` so the process can exit.
  */
-export function nodeTransport(): Transport & { close(): void } {
+export function nodeTransport(options: TransportOptions = {}): Transport & { close(): void } {
+  const proxy = options.proxyEnv && hasProxy(options.proxyEnv) ? { proxyEnv: options.proxyEnv } : {};
   const clients = new Map<string, Promise<{ mod: typeof Http | typeof Https; agent: Http.Agent }>>();
   const client = (protocol: string) => {
     let c = clients.get(protocol);
     if (!c) {
       c = (protocol === 'http:' ? import('node:http') : import('node:https')).then((mod) => ({
         mod,
-        agent: new mod.Agent({ keepAlive: true }),
+        agent: new mod.Agent({ keepAlive: true, ...proxy }),
       }));
       clients.set(protocol, c);
     }
@@ -79,6 +94,16 @@ export function sentBeforeError(error: unknown): boolean {
   return (error as { bodySent?: unknown } | undefined)?.bodySent === true;
 }
 
+/**
+ * A network error that trying again cannot fix: the proxy refused the tunnel with a 4xx (wrong
+ * credentials, a host it does not allow) or its URL is not valid.
+ */
+export function permanentNetworkError(error: unknown): boolean {
+  const e = error as { code?: unknown; statusCode?: unknown } | undefined;
+  if (e?.code === 'ERR_PROXY_INVALID_CONFIG') return true;
+  return e?.code === 'ERR_PROXY_TUNNEL' && typeof e.statusCode === 'number' && e.statusCode < 500;
+}
+
 /** Describes a network error in words, without the URL (it may hold a token). */
 export function describeNetworkError(error: unknown): string {
   const e = error as { code?: string; name?: string; message?: string };
@@ -95,6 +120,15 @@ export function describeNetworkError(error: unknown): string {
       return 'connection timed out';
     case 'EPIPE':
       return 'connection closed while sending';
+    case 'ERR_PROXY_TUNNEL': {
+      // Never the error's message: it may quote the proxy URL, credentials and all.
+      const status = (error as { statusCode?: unknown }).statusCode;
+      return typeof status === 'number'
+        ? `the proxy (HTTPS_PROXY / HTTP_PROXY) refused the tunnel (HTTP ${status}${status === 407 ? ': check the proxy credentials' : ''})`
+        : 'the proxy (HTTPS_PROXY / HTTP_PROXY) failed to open a tunnel';
+    }
+    case 'ERR_PROXY_INVALID_CONFIG':
+      return 'the proxy settings (HTTPS_PROXY / HTTP_PROXY) are not a valid URL';
     default:
       return e?.code ? `network error ${e.code}` : 'network error';
   }

@@ -51,6 +51,7 @@ export function request(over: Partial<NotifyRequest> = {}): NotifyRequest {
     mentionOn: ['failure'],
     notifyOn: ['success', 'failure', 'cancelled', 'skipped', 'info'],
     threadName: '',
+    threadTags: [],
     suppressNotifications: false,
     ...over,
   };

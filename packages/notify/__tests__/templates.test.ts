@@ -68,7 +68,7 @@ describe('deploy template', () => {
       startedAt: new Date('2026-11-28T09:56:48Z'),
     });
     expect(template).toBe('deploy');
-    expect(e.title).toBe('✅ mara 1.4.2 deployed to production');
+    expect(e.title).toBe('✅ mara 1.4.2 deployed to production in 3m 12s');
     expect(e.fields?.slice(0, 3)).toEqual([
       { name: 'Environment', value: 'production', inline: true },
       { name: 'Version', value: '1.4.2', inline: true },

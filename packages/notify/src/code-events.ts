@@ -1,7 +1,7 @@
 import { escapeMarkdown, type Tone } from '@sre-toolkit/discord';
 import { commitLine, eventRepoField, eventRepoUrl, eventUserLink, field } from './links';
 import { arr, at, bool, num, safeUrl, str } from './payload-access';
-import { esc, preview, words, type Handler } from './event-view';
+import { bodyPreview, esc, words, type Handler } from './event-view';
 
 /** Handlers for code events: pull requests, reviews, issues, comments, releases, pushes, branches. */
 
@@ -35,7 +35,7 @@ export const pullRequest: Handler = (p) => {
     title: `🔀 PR #${number ?? '?'} ${phrase}: ${title}`,
     url: safeUrl(str(p, `${pr}.html_url`)),
     description:
-      action === 'opened' || action === 'ready_for_review' ? preview(str(p, `${pr}.body`)) : undefined,
+      action === 'opened' || action === 'ready_for_review' ? bodyPreview(str(p, `${pr}.body`)) : undefined,
     fields: [
       ...eventRepoField(p),
       ...field('Branch', head && base ? `${escapeMarkdown(head)} → ${escapeMarkdown(base)}` : esc(head)),
@@ -66,7 +66,7 @@ export const review: Handler = (p) => {
     tone,
     title: `👀 Review on PR #${number ?? '?'}: ${verdict}`,
     url: safeUrl(str(p, 'review.html_url')) ?? safeUrl(str(p, 'pull_request.html_url')),
-    description: preview(str(p, 'review.body')),
+    description: bodyPreview(str(p, 'review.body')),
     fields: [
       ...eventRepoField(p),
       ...field('Pull request', esc(str(p, 'pull_request.title'))),
@@ -79,7 +79,7 @@ export const reviewComment: Handler = (p) => ({
   tone: 'info',
   title: `💬 Review comment on PR #${num(p, 'pull_request.number') ?? '?'}: ${str(p, 'pull_request.title') ?? ''}`,
   url: safeUrl(str(p, 'comment.html_url')),
-  description: preview(str(p, 'comment.body')),
+  description: bodyPreview(str(p, 'comment.body')),
   fields: [
     ...eventRepoField(p),
     ...field('File', esc(str(p, 'comment.path'))),
@@ -98,7 +98,7 @@ export const issues: Handler = (p) => {
     tone,
     title: `🐛 Issue #${num(p, 'issue.number') ?? '?'} ${words(action)}: ${str(p, 'issue.title') ?? ''}`,
     url: safeUrl(str(p, 'issue.html_url')),
-    description: action === 'opened' ? preview(str(p, 'issue.body')) : undefined,
+    description: action === 'opened' ? bodyPreview(str(p, 'issue.body')) : undefined,
     fields: [
       ...eventRepoField(p),
       ...field('Author', eventUserLink(p, str(p, 'issue.user.login'))),
@@ -114,7 +114,7 @@ export const issueComment: Handler = (p) => {
     tone: 'info',
     title: `💬 Comment on ${isPr ? 'PR' : 'issue'} #${num(p, 'issue.number') ?? '?'}: ${str(p, 'issue.title') ?? ''}`,
     url: safeUrl(str(p, 'comment.html_url')) ?? safeUrl(str(p, 'issue.html_url')),
-    description: str(p, 'action') === 'deleted' ? 'Comment deleted.' : preview(str(p, 'comment.body')),
+    description: str(p, 'action') === 'deleted' ? 'Comment deleted.' : bodyPreview(str(p, 'comment.body')),
     fields: [...eventRepoField(p), ...field('By', eventUserLink(p, str(p, 'comment.user.login')))],
   };
 };
@@ -130,7 +130,7 @@ export const release: Handler = (p) => {
     url: safeUrl(str(p, 'release.html_url')),
     description:
       action === 'published' || action === 'released' || action === 'created'
-        ? preview(str(p, 'release.body'), 1500)
+        ? bodyPreview(str(p, 'release.body'), 1500)
         : undefined,
     fields: [
       ...eventRepoField(p),

@@ -1,6 +1,6 @@
 import type { APIEmbedField } from 'discord-api-types/v10';
 import type { RunContext } from '@sre-toolkit/action';
-import { escapeMarkdown, TONES, type Tone } from '@sre-toolkit/discord';
+import { escapeMarkdown, safeMarkdown, TONES, type Tone } from '@sre-toolkit/discord';
 import { type Status } from './notification';
 import { type Payload } from './payload-access';
 
@@ -29,6 +29,15 @@ export function preview(text: string | undefined, max = BODY_PREVIEW): string | 
   if (!clean) return undefined;
   const cut = clean.length > max ? `${clean.slice(0, max).replace(/\s+\S*$/, '')} …` : clean;
   return escapeMarkdown(cut);
+}
+
+/**
+ * A pull request, issue, review, comment or release body: its markdown rendered as a safe subset
+ * (headings, lists, code, quotes, links with their real URL shown), shortened at a paragraph.
+ */
+export function bodyPreview(text: string | undefined, max = BODY_PREVIEW): string | undefined {
+  if (!text) return undefined;
+  return safeMarkdown(text, max) || undefined;
 }
 
 export const esc = (t: string | undefined) => (t ? escapeMarkdown(t) : undefined);

@@ -22,6 +22,7 @@ import {
   checkSuite,
   schedule,
   dispatch,
+  TRIGGERING_RUN,
 } from './run-events';
 
 export { toneOf } from './event-view';
@@ -87,7 +88,9 @@ export function renderEvent(ctx: RunContext, status: Status): Draft {
     fields: [
       ...(hasRepo ? [] : repoField(ctx)),
       ...fields,
-      ...(ctx.eventName === 'schedule' || ctx.eventName === 'workflow_dispatch' ? [] : runField(ctx)),
+      ...(ctx.eventName === 'schedule' || ctx.eventName === 'workflow_dispatch'
+        ? []
+        : runField(ctx, fields.some((f) => f.name === TRIGGERING_RUN) ? 'This run' : 'Run')),
     ],
     footer: `${ctx.repository || repoName(ctx)} • ${ctx.eventName || 'event'}`,
   };

@@ -71,11 +71,11 @@ export function repoField(ctx: RunContext): APIEmbedField[] {
   return name ? field('Repository', maskedLink(name, repoUrl(ctx))) : [];
 }
 
-export function runField(ctx: RunContext): APIEmbedField[] {
+export function runField(ctx: RunContext, name = 'Run'): APIEmbedField[] {
   if (!ctx.runId) return [];
   const number = ctx.runNumber;
   const label = `${ctx.workflow || 'run'}${number ? ` #${number}` : ''}${ctx.runAttempt > 1 ? ` (attempt ${ctx.runAttempt})` : ''}`;
-  return field('Run', maskedLink(label, ctx.runUrl));
+  return field(name, maskedLink(label, ctx.runUrl));
 }
 
 /** The sender of the event (who opened the PR, pushed, released …), or the run's actor. */

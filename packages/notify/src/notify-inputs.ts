@@ -1,5 +1,5 @@
 import { cleanText, type InputError } from '@sre-toolkit/action';
-import { FOREIGN_HOST_RULE, type Mentions, type Webhook } from '@sre-toolkit/discord';
+import { FOREIGN_HOST_RULE, snowflakeTime, type Mentions, type Webhook } from '@sre-toolkit/discord';
 import type { NotifyRequest } from './compose';
 import type { Field, Status, TemplateName } from './notification';
 
@@ -25,6 +25,8 @@ export interface NotifyInputs {
   readonly 'notify-on': readonly Status[];
   readonly 'thread-id': string;
   readonly 'thread-name': string;
+  readonly 'message-id': string;
+  readonly 'thread-tags': readonly string[];
   readonly 'suppress-notifications': boolean;
   readonly 'dry-run': boolean;
   readonly 'allow-any-host': boolean;
@@ -37,6 +39,13 @@ export function inputProblems(i: NotifyInputs): InputError[] {
     problems.push({ input: 'webhook-url', message: 'is required unless dry-run is true' });
   if (i['thread-id'] && i['thread-name'])
     problems.push({ input: 'thread-name', message: 'cannot be combined with thread-id; use one' });
+  if (i['thread-tags'].length && !i['thread-name'])
+    problems.push({ input: 'thread-tags', message: 'tags a new forum post: set thread-name too' });
+  if (i['message-id'] && i['webhook-url'].length > 1)
+    problems.push({
+      input: 'message-id',
+      message: `edits one message on one webhook, but webhook-url has ${i['webhook-url'].length}; use one webhook-url with message-id`,
+    });
   if (i.template === 'plain' && !i.title && !i.description && !i.content && !i.fields.length)
     problems.push({ input: 'template', message: 'plain needs a title, description, content or fields' });
   if (!i['allow-any-host'] && i['webhook-url'].some((w) => !w.discordHost))
@@ -63,11 +72,13 @@ export function notifyRequest(i: NotifyInputs): NotifyRequest {
     fields: i.fields.map((f) => ({ ...f, name: cleanText(f.name), value: cleanText(f.value) })),
     environment: i.environment,
     version: i.version,
-    startedAt: i['started-at'],
+    // Editing the message posted when the job started: its id says when that was.
+    startedAt: i['started-at'] ?? (i['message-id'] ? snowflakeTime(i['message-id']) : undefined),
     mention: i.mention,
     mentionOn: i['mention-on'],
     notifyOn: i['notify-on'],
     threadName: i['thread-name'],
+    threadTags: i['thread-tags'],
     suppressNotifications: i['suppress-notifications'],
   };
 }

@@ -1,6 +1,10 @@
 import { escapeMarkdown, TONES, type Tone } from '@sre-toolkit/discord';
 import { eventCommitLine, eventRepoField, eventRepoUrl, eventUserLink, field, runLink } from './links';
+import { eventDurationField } from './event-durations';
 import { arr, at, num, safeUrl, str } from './payload-access';
+
+/** The field naming the run a workflow_run event reports on, apart from the run that notifies. */
+export const TRIGGERING_RUN = 'Triggering run';
 import { esc, outcomeWord, preview, toneOf, words, type Handler } from './event-view';
 
 /** Handlers for run events: workflow runs and jobs, deployments, checks, schedules, manual runs. */
@@ -32,7 +36,9 @@ export const workflowRun: Handler = (p) => {
         eventUserLink(p, str(p, 'workflow_run.triggering_actor.login') ?? str(p, 'workflow_run.actor.login')),
       ),
       ...(attempt && attempt > 1 ? field('Attempt', String(attempt)) : []),
-      ...field('Run', runLink(str(p, 'workflow_run.run_number'), str(p, 'workflow_run.html_url'))),
+      ...eventDurationField('workflow_run', p),
+      // The run that triggered this workflow; the notifying run is "This run" (see renderEvent).
+      ...field(TRIGGERING_RUN, runLink(str(p, 'workflow_run.run_number'), str(p, 'workflow_run.html_url'))),
     ],
   };
 };
@@ -54,6 +60,7 @@ export const workflowJob: Handler = (p) => {
       ...field('Branch', esc(str(p, 'workflow_job.head_branch'))),
       ...(failedStep ? field('Failed step', esc(str(failedStep, 'name'))) : []),
       ...field('Runner', esc(str(p, 'workflow_job.runner_name'))),
+      ...eventDurationField('workflow_job', p),
     ],
   };
 };
@@ -104,6 +111,7 @@ export const deploymentStatus: Handler = (p) => {
       ...field('Ref', esc(str(p, 'deployment.ref'))),
       ...field('Commit', eventCommitLine(p, str(p, 'deployment.sha'), undefined)),
       ...field('By', eventUserLink(p, str(p, 'deployment_status.creator.login'))),
+      ...eventDurationField('deployment_status', p),
     ],
   };
 };

@@ -1,6 +1,7 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { formatDuration, type RunContext } from '@sre-toolkit/action';
 import { escapeMarkdown, maskedLink, TONES } from '@sre-toolkit/discord';
+import { eventSpan } from './event-durations';
 import { renderEvent } from './events';
 import { author, branchOf, commitLine, field, prNumber, repoField, runField, userLink } from './links';
 import { STATUS_TONE, type Draft, type Notification, type Template } from './notification';
@@ -14,8 +15,15 @@ export function chooseTemplate(n: Notification): 'ci' | 'deploy' | 'event' | 'pl
   return 'event';
 }
 
-function durationField(n: Notification, now: Date) {
-  return n.startedAt ? field('Duration', formatDuration(now.getTime() - n.startedAt.getTime())) : [];
+/** From `started-at` (or the edited message's time) to now, else from the event payload's own times. */
+function duration(n: Notification, ctx: RunContext, now: Date): string | undefined {
+  if (n.startedAt) return formatDuration(now.getTime() - n.startedAt.getTime());
+  const span = eventSpan(ctx.eventName, ctx.payload);
+  return span ? formatDuration(span.end.getTime() - span.start.getTime()) : undefined;
+}
+
+function durationField(n: Notification, ctx: RunContext, now: Date) {
+  return field('Duration', duration(n, ctx, now));
 }
 
 function headCommit(ctx: RunContext): { sha?: string; message?: string } {
@@ -52,7 +60,7 @@ export const ciTemplate: Template = (n, ctx, now) => {
       ...(pr && prUrl ? field('Pull request', maskedLink(`#${pr}`, prUrl)) : []),
       ...field('Job', ctx.job ? escapeMarkdown(ctx.job) : undefined),
       ...field('Actor', userLink(ctx, ctx.actor)),
-      ...durationField(n, now),
+      ...durationField(n, ctx, now),
       ...runField(ctx),
     ],
     footer: ctx.eventName ? `${ctx.repository} • ${ctx.eventName}` : ctx.repository,
@@ -64,27 +72,30 @@ export const deployTemplate: Template = (n, ctx, now) => {
   const tone = STATUS_TONE[n.status];
   const what = [ctx.repo || 'app', n.version].filter(Boolean).join(' ');
   const env = n.environment ? ` to ${n.environment}` : '';
+  const took = duration(n, ctx, now);
   const title: Record<typeof n.status, string> = {
-    success: `${what} deployed${env}`,
+    success: `${what} deployed${env}${took ? ` in ${took}` : ''}`,
     failure: `Deploy of ${what}${env} failed`,
     cancelled: `Deploy of ${what}${env} was cancelled`,
     skipped: `Deploy of ${what}${env} was skipped`,
-    info: `Deploying ${what}${env}`,
+    info: `Deploying ${what}${env}…`,
   };
+  // A deploy under way is news of its own: a rocket, not the info sign.
+  const emoji = n.status === 'info' ? '🚀' : TONES[tone].emoji;
   const commit = headCommit(ctx);
   const deployUrl =
     safeUrl(str(ctx.payload, 'deployment_status.environment_url')) ??
     safeUrl(str(ctx.payload, 'deployment_status.target_url'));
   return {
     tone,
-    title: `${TONES[tone].emoji} ${title[n.status]}`,
+    title: `${emoji} ${title[n.status]}`,
     url: ctx.runUrl,
     description: commitLine(ctx, commit.sha, commit.message),
     author: author(ctx),
     fields: [
       ...field('Environment', n.environment ? escapeMarkdown(n.environment) : undefined),
       ...field('Version', n.version ? escapeMarkdown(n.version) : undefined),
-      ...durationField(n, now),
+      ...durationField(n, ctx, now),
       ...repoField(ctx),
       ...field('Branch', branchOf(ctx) ? escapeMarkdown(branchOf(ctx)) : undefined),
       ...field('Triggered by', userLink(ctx, ctx.actor)),

@@ -81,10 +81,12 @@ export async function runDemo(options: {
   };
   const runs: (PageRun & { ok: boolean; problem?: string })[] = [];
   const shown: Record<Channel, ShownMessage[]> = { 'dev-events': [], deploys: [], alerts: [], crashes: [] };
+  const byId = new Map<string, { channel: Channel; index: number }>();
   try {
     for (const [i, s] of options.scenarios.entries()) {
       const started = Date.now();
       const before = discord.received.length;
+      const editsBefore = discord.edits.length;
       let run: ActionRun | undefined;
       let problem: string | undefined;
       try {
@@ -97,12 +99,23 @@ export async function runDemo(options: {
       }
       for (const m of discord.received.slice(before)) {
         const channel = (Object.keys(CHANNELS) as Channel[]).find((c) => CHANNELS[c].id === m.webhookId);
-        if (channel)
-          shown[channel].push({
+        if (channel) {
+          const message: ShownMessage = {
             body: m.body as ShownMessage['body'],
             webhookName: `${s.action}`,
             at: new Date(),
-          });
+          };
+          shown[channel].push(message);
+          byId.set(m.id, { channel, index: shown[channel].length - 1 });
+        }
+      }
+      // An edited message changes in place, as in Discord, marked "(edited)".
+      for (const e of discord.edits.slice(editsBefore)) {
+        const where = byId.get(e.messageId);
+        const now = discord.message(e.messageId);
+        const old = where && shown[where.channel][where.index];
+        if (where && now && old)
+          shown[where.channel][where.index] = { ...old, body: now as ShownMessage['body'], edited: true };
       }
       const sent = discord.received.length - before;
       log(

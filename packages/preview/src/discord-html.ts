@@ -13,6 +13,8 @@ export interface ShownMessage {
   /** Name the webhook posts under when the message sets none. */
   readonly webhookName: string;
   readonly at: Date;
+  /** Edited after it was posted (shown "(edited)", as Discord does). */
+  readonly edited?: boolean;
 }
 
 const hex = (color: number | undefined) => `#${(color ?? 0x1e1f22).toString(16).padStart(6, '0')}`;
@@ -55,7 +57,7 @@ export function messageHtml(m: ShownMessage): string {
   return `<article class="message">
   <div class="avatar" aria-hidden="true">${escapeHtml(name.slice(0, 1).toUpperCase())}</div>
   <div class="body">
-    <div class="header"><span class="username">${escapeHtml(name)}</span><span class="bot">APP</span><time>${escapeHtml(time(m.at))}</time>${silent}</div>
+    <div class="header"><span class="username">${escapeHtml(name)}</span><span class="bot">APP</span><time>${escapeHtml(time(m.at))}</time>${silent}${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>
     ${m.body.thread_name ? `<div class="thread">🧵 ${escapeHtml(m.body.thread_name)}</div>` : ''}
     ${m.body.content ? `<div class="content">${discordMarkdown(m.body.content)}</div>` : ''}
     ${(m.body.embeds ?? []).map(embedHtml).join('\n')}
@@ -68,7 +70,8 @@ export const DISCORD_CSS = `
 .channel>h2{margin:0 0 8px;padding:8px 16px;border-bottom:1px solid #1f2023;font-size:16px;color:#f2f3f5}
 .channel>h2::before{content:"# ";color:#80848e}
 .channel .empty{padding:8px 16px;color:#949ba4}
-.message{display:flex;gap:16px;padding:8px 16px}
+.message{display:flex;gap:16px;padding:8px 16px;min-width:0}
+@media (max-width:600px){.message{gap:8px;padding:8px}.fields{grid-template-columns:minmax(0,1fr)!important}}
 .message:hover{background:#2e3035}
 .avatar{flex:none;width:40px;height:40px;border-radius:50%;background:#5865f2;color:#fff;display:flex;align-items:center;justify-content:center;font-weight:600}
 .body{min-width:0;flex:1}
@@ -77,7 +80,9 @@ export const DISCORD_CSS = `
 .bot{background:#5865f2;color:#fff;font-size:10px;font-weight:600;padding:0 4px;border-radius:3px;line-height:15px}
 .header time{color:#949ba4;font-size:12px}
 .content p,.embed-description p,.field-value p,.field-name p{margin:0}
-.embed{background:#2b2d31;border-left:4px solid;border-radius:4px;padding:8px 16px 16px 12px;margin-top:4px;max-width:516px;display:grid;gap:8px}
+.embed{background:#2b2d31;border-left:4px solid;border-radius:4px;padding:8px 16px 16px 12px;margin-top:4px;max-width:516px;min-width:0;display:grid;grid-template-columns:minmax(0,1fr);gap:8px;overflow-wrap:anywhere}
+.content{overflow-wrap:anywhere}
+.embed pre,.content pre{white-space:pre-wrap;overflow-wrap:anywhere}
 .embed-author{font-size:14px;font-weight:600;color:#f2f3f5}
 .embed-title{font-weight:600;color:#f2f3f5}
 .embed a{color:#00a8fc;text-decoration:none}
@@ -90,6 +95,7 @@ export const DISCORD_CSS = `
 .embed-footer{font-size:12px;color:#949ba4}
 .mention{background:rgba(88,101,242,.3);color:#c9cdfb;border-radius:3px;padding:0 2px;font-weight:500}
 .thread{color:#949ba4;font-size:13px}
+.edited{color:#949ba4;font-size:11px}
 .timestamp{background:rgba(255,255,255,.06);border-radius:3px;padding:0 2px}
 .channel code{background:#1e1f22;border-radius:3px;padding:0 3px;font-size:85%}
 `;

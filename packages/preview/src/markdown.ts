@@ -9,11 +9,11 @@ export function escapeHtml(text: string): string {
  * Markdown to HTML with `marked`. Raw HTML in the source is shown as text, never rendered: messages
  * and summaries carry text from PR titles and commit messages, and the page must stay inert.
  */
-function markedWith(options: { breaks: boolean }): Marked {
+function markedWith(options: { breaks: boolean; html: (raw: string) => string }): Marked {
   const m = new Marked({ gfm: true, breaks: options.breaks, async: false });
   m.use({
     renderer: {
-      html: (token) => escapeHtml(token.text),
+      html: (token) => options.html(token.text),
     },
     walkTokens: (token) => {
       if (token.type === 'link' || token.type === 'image') {
@@ -24,8 +24,61 @@ function markedWith(options: { breaks: boolean }): Marked {
   return m;
 }
 
-const discordMarked = markedWith({ breaks: true });
-const githubMarked = markedWith({ breaks: false });
+/**
+ * The HTML GitHub renders in a job summary, as far as our summaries use it: collapsible sections,
+ * line breaks, tables and simple formatting. Every attribute is dropped (but `open` on details);
+ * any other tag, and all text, is shown escaped. Linear: a tag is `<`, a name, then no `<` or `>`.
+ */
+const GITHUB_TAGS = new Set([
+  'details',
+  'summary',
+  'br',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'p',
+  'b',
+  'strong',
+  'i',
+  'em',
+  'code',
+  'pre',
+  'sub',
+  'sup',
+  'ul',
+  'ol',
+  'li',
+  'hr',
+  'kbd',
+  'blockquote',
+]);
+const VOID_TAGS = new Set(['br', 'hr']);
+
+export function githubHtml(raw: string): string {
+  return raw.replace(
+    /<(\/?)([A-Za-z][A-Za-z0-9]{0,15})((?:\s[^<>]{0,1000})?)\/?>|([^<]+|<)/g,
+    (
+      _m,
+      close: string | undefined,
+      name: string | undefined,
+      attrs: string | undefined,
+      text: string | undefined,
+    ) => {
+      if (text !== undefined) return escapeHtml(text);
+      const tag = (name ?? '').toLowerCase();
+      if (!GITHUB_TAGS.has(tag)) return escapeHtml(_m);
+      if (close) return VOID_TAGS.has(tag) ? '' : `</${tag}>`;
+      const open = tag === 'details' && /(?:^|\s)open(?:[\s=]|$)/i.test(attrs ?? '') ? ' open' : '';
+      return `<${tag}${open}>`;
+    },
+  );
+}
+
+const discordMarked = markedWith({ breaks: true, html: escapeHtml });
+const githubMarked = markedWith({ breaks: false, html: githubHtml });
 
 /** Discord's flavour: single new lines break, mentions are highlighted. */
 export function discordMarkdown(text: string): string {
@@ -49,7 +102,7 @@ export function discordMarkdown(text: string): string {
   return html.replace(/\uE000(\d+)\uE001/g, (_m, i: string) => mentions[Number(i)] ?? '');
 }
 
-/** GitHub's flavour, for job summaries. */
+/** GitHub's flavour, for job summaries: markdown plus the HTML subset GitHub renders there. */
 export function githubMarkdown(text: string): string {
   return githubMarked.parse(text) as string;
 }

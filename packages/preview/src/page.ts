@@ -23,13 +23,18 @@ header.page{padding:24px 32px;background:#24292f;color:#fff}
 header.page h1{margin:0;font-size:22px}
 header.page p{margin:4px 0 0;color:#d0d7de}
 main{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:24px;padding:24px 32px}
-@media (max-width:1100px){main{grid-template-columns:1fr}}
+main>section{min-width:0}
+@media (max-width:1100px){main{grid-template-columns:minmax(0,1fr)}}
+@media (max-width:600px){main{padding:16px 8px;gap:16px}header.page{padding:16px}}
+header.page{overflow-wrap:anywhere}
 section h2.col{margin:0 0 12px;font-size:18px}
 .summary{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:0 0 16px}
 .summary>h3{margin:0;padding:8px 16px;border-bottom:1px solid #d0d7de;background:#f6f8fa;font-size:14px;display:flex;justify-content:space-between;gap:8px}
 .summary>h3 .ok{color:#1a7f37}.summary>h3 .bad{color:#d1242f}
 .summary .md{padding:8px 16px;overflow-x:auto}
-.summary table{border-collapse:collapse;margin:8px 0}
+.summary table{border-collapse:collapse;margin:8px 0;display:block;max-width:100%;overflow-x:auto}
+.summary .md{overflow-wrap:anywhere}
+.summary pre,.summary code{overflow-wrap:normal}
 .summary th,.summary td{border:1px solid #d0d7de;padding:4px 10px;text-align:left;vertical-align:top}
 .summary th{background:#f6f8fa}
 .summary pre{background:#f6f8fa;padding:8px;overflow-x:auto}

@@ -13,7 +13,24 @@ function expect(condition: boolean, what: string): void {
   if (!condition) throw new Error(what);
 }
 
-/** discord-notify: a failing CI run, a deploy, a PR whose title tries to ping everyone. */
+/** The "Deploying…" message the deploy's end edits (its id passes between the two steps). */
+let deployMessage = '';
+
+function deployRun(w: DemoWorld, inputs: Record<string, string>) {
+  return {
+    eventName: 'workflow_dispatch',
+    event: { ref: 'refs/heads/main', repository: repo, sender, inputs: { environment: 'production' } },
+    env: { GITHUB_WORKFLOW: 'frontend-deploy' },
+    inputs: {
+      'webhook-url': w.webhook('deploys'),
+      environment: 'production',
+      version: '2.8.0+512',
+      ...inputs,
+    },
+  };
+}
+
+/** discord-notify: a failing CI run, a deploy (one message, edited when it ends), a PR whose title tries to ping everyone. */
 export const notifyScenarios: Scenario[] = [
   {
     title: 'A CI run fails on main',
@@ -36,21 +53,31 @@ export const notifyScenarios: Scenario[] = [
     check: (run) => expect(run.outputs.sent === 'true', 'the CI failure was not delivered'),
   },
   {
-    title: 'A deploy to production succeeds',
+    title: 'A deploy to production starts',
     action: 'discord-notify',
-    prepare: (w) => ({
-      eventName: 'workflow_dispatch',
-      event: { ref: 'refs/heads/main', repository: repo, sender, inputs: { environment: 'production' } },
-      env: { GITHUB_WORKFLOW: 'frontend-deploy' },
-      inputs: {
-        'webhook-url': w.webhook('deploys'),
+    prepare: (w) => deployRun(w, { status: 'info' }),
+    check: (run) => {
+      deployMessage = run.outputs['message-id'] ?? '';
+      expect(/^\d+$/.test(deployMessage), 'the "Deploying…" message has no message-id');
+    },
+  },
+  {
+    title: 'The deploy succeeds: the same message is edited',
+    action: 'discord-notify',
+    prepare: (w) =>
+      deployRun(w, {
         status: 'success',
-        environment: 'production',
-        version: '2.8.0+512',
+        'message-id': deployMessage,
         'started-at': new Date(Date.now() - 254_000).toISOString(),
-      },
-    }),
-    check: (run) => expect(run.outputs.sent === 'true', 'the deploy message was not delivered'),
+      }),
+    check: (run, w) => {
+      expect(run.outputs.sent === 'true', 'the deploy message was not delivered');
+      expect(run.outputs['message-id'] === deployMessage, 'the deploy message was posted anew, not edited');
+      expect(
+        w.discord.edits.some((e) => e.messageId === deployMessage),
+        'no edit reached Discord',
+      );
+    },
   },
   {
     title: 'A pull request is opened with @everyone in its title',

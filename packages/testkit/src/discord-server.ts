@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { editedBody, keptBody, readBody, type SavedMessage } from './discord-messages';
 import { listenOnLoopback } from './loopback';
 
 /**
@@ -11,6 +12,14 @@ export interface ReceivedMessage {
   readonly headers: http.IncomingHttpHeaders;
   readonly body: Record<string, unknown>;
   readonly id: string;
+}
+
+/** An edit of a saved message (`PATCH …/messages/{id}`), as received. */
+export interface EditedMessage {
+  readonly webhookId: string;
+  readonly messageId: string;
+  readonly query: Record<string, string>;
+  readonly body: Record<string, unknown>;
 }
 
 export interface RejectedRequest {
@@ -37,6 +46,11 @@ export interface DiscordServer {
   /** Simulates Discord's per-webhook bucket: after `limit` requests in `windowMs`, answer 429. */
   rateLimit(limit: number, windowMs: number): void;
   readonly received: ReceivedMessage[];
+  readonly edits: EditedMessage[];
+  /** Every saved message as it reads now (edits applied), by id. */
+  message(id: string): Record<string, unknown> | undefined;
+  /** Deletes a saved message, as a moderator would: editing it then answers 404 code 10008. */
+  deleteMessage(id: string): void;
   readonly rejected: RejectedRequest[];
   readonly requests: number;
   reset(): void;
@@ -214,9 +228,11 @@ export async function startDiscordServer(): Promise<DiscordServer> {
   ]);
   const faults: { webhookId?: string; fault: Fault }[] = [];
   const received: ReceivedMessage[] = [];
+  const edits: EditedMessage[] = [];
+  const saved = new Map<string, SavedMessage>();
   const rejected: RejectedRequest[] = [];
   let requests = 0;
-  let nextId = 1300000000000000000n;
+  const snowflake = snowflakes();
   let bucket: Bucket | undefined;
 
   const server = http.createServer((req, res) => {
@@ -232,8 +248,10 @@ export async function startDiscordServer(): Promise<DiscordServer> {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(payload));
       };
-      const m = /^\/api(?:\/v(\d+))?\/webhooks\/(\d+)\/([^/]+)$/.exec(url.pathname);
-      if (req.method !== 'POST' || !m) return json(405, { message: '405: Method Not Allowed', code: 0 });
+      const m = /^\/api(?:\/v(\d+))?\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(\d+))?$/.exec(url.pathname);
+      const editing = m?.[4];
+      if (!m || req.method !== (editing ? 'PATCH' : 'POST'))
+        return json(405, { message: '405: Method Not Allowed', code: 0 });
       const [, version, id = '', token = ''] = m;
       const reject = (status: number, payload: Json, headers?: Record<string, string>) => {
         rejected.push({ webhookId: id, status, body: payload });
@@ -255,43 +273,31 @@ export async function startDiscordServer(): Promise<DiscordServer> {
       if (!hook) return reject(404, { message: 'Unknown Webhook', code: 10015 });
       if (hook.token !== token) return reject(401, { message: 'Invalid Webhook Token', code: 50027 });
       const retry = bucket && takeFromBucket(bucket, id);
-      if (retry !== undefined && retry !== false) {
-        return reject(
-          429,
-          { message: 'You are being rate limited.', retry_after: retry, global: false },
-          rateHeaders(retry),
-        );
+      if (retry !== undefined && retry !== false) return reject(...rateLimited(retry));
+      const read = readBody(Buffer.concat(chunks), req.headers['content-type']);
+      if ('status' in read) return reject(read.status, read.payload);
+      const { body } = read;
+      if (editing) {
+        const threadId = url.searchParams.get('thread_id') ?? '';
+        const edit = editedBody(saved.get(editing), id, threadId, body, (next) => {
+          const problem = validateWebhookBody(next, false);
+          return problem ? { status: 400, payload: problem as unknown as Json } : null;
+        });
+        if ('status' in edit) return reject(edit.status, edit.payload);
+        (saved.get(editing) as SavedMessage).body = edit.next;
+        edits.push({ webhookId: id, messageId: editing, query: Object.fromEntries(url.searchParams), body });
+        return json(200, { id: editing, channel_id: '1', webhook_id: id, ...edit.next });
       }
-      const raw = Buffer.concat(chunks);
-      if (raw.length > 8 * 1024 * 1024)
-        return reject(413, { message: 'Request entity too large', code: 40005 });
-      if (!/application\/json/.test(req.headers['content-type'] ?? ''))
-        return reject(400, { message: 'Cannot send an empty message', code: 50006 });
-      let body: Json;
-      try {
-        body = JSON.parse(raw.toString('utf8')) as Json;
-      } catch {
-        return reject(400, { message: 'The request body contains invalid JSON.', code: 50109 });
-      }
-      if (!body || typeof body !== 'object' || Array.isArray(body))
-        return reject(400, { message: 'Invalid Form Body', code: 50035 });
       const forum = hook.kind === 'forum' && !url.searchParams.get('thread_id');
       const problem = validateWebhookBody(body, forum);
       if (problem) return reject(400, problem as unknown as Json);
-      const messageId = String(nextId++);
-      received.push({
-        webhookId: id,
-        query: Object.fromEntries(url.searchParams),
-        headers: req.headers,
-        body,
-        id: messageId,
-      });
-      const headers = {
-        'x-ratelimit-limit': '5',
-        'x-ratelimit-remaining': '4',
-        'x-ratelimit-reset-after': '0.4',
-        'x-ratelimit-bucket': `hook-${id}`,
-      };
+      const messageId = snowflake();
+      const query = Object.fromEntries(url.searchParams);
+      received.push({ webhookId: id, query, headers: req.headers, body, id: messageId });
+      // A new forum post is a thread whose id is its first message's.
+      const threadId = query.thread_id ?? (body.thread_name ? messageId : '');
+      saved.set(messageId, { webhookId: id, threadId, body: keptBody(body) });
+      const headers = okHeaders(id);
       if (url.searchParams.get('wait') === 'true')
         return json(200, { id: messageId, channel_id: '1', webhook_id: id, ...body }, headers);
       if (dropAnswer) return void req.socket.destroy();
@@ -314,12 +320,17 @@ export async function startDiscordServer(): Promise<DiscordServer> {
       bucket = { limit, windowMs, hits: new Map() };
     },
     received,
+    edits,
+    message: (messageId) => saved.get(messageId)?.body,
+    deleteMessage: (messageId) => void saved.delete(messageId),
     rejected,
     get requests() {
       return requests;
     },
     reset: () => {
       received.length = 0;
+      edits.length = 0;
+      saved.clear();
       rejected.length = 0;
       faults.length = 0;
       requests = 0;
@@ -327,6 +338,29 @@ export async function startDiscordServer(): Promise<DiscordServer> {
     },
     close,
   };
+}
+
+function rateLimited(retry: number): [number, Json, Record<string, string>] {
+  return [
+    429,
+    { message: 'You are being rate limited.', retry_after: retry, global: false },
+    rateHeaders(retry),
+  ];
+}
+
+function okHeaders(id: string): Record<string, string> {
+  return {
+    'x-ratelimit-limit': '5',
+    'x-ratelimit-remaining': '4',
+    'x-ratelimit-reset-after': '0.4',
+    'x-ratelimit-bucket': `hook-${id}`,
+  };
+}
+
+/** Real snowflakes: creation time (ms since Discord's epoch, 2015) in the top bits, then a counter. */
+function snowflakes(): () => string {
+  let sequence = 0n;
+  return () => String(((BigInt(Date.now()) - 1_420_070_400_000n) << 22n) | (sequence++ & 0xfffn));
 }
 
 function rateHeaders(retryAfter: number, global = false): Record<string, string> {

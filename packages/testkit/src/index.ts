@@ -15,6 +15,7 @@ export {
   startDiscordServer,
   validateWebhookBody,
 } from './discord-server';
+export { type ConnectProxy, INTERCEPTION_CERTIFICATE_FILE, startConnectProxy } from './connect-proxy';
 export { type Conclusion, type RunSeed } from './github-model';
 export { type GitHubProxy, startGitHubProxy } from './github-proxy';
 export { seedBusyRepository } from './github-seeds';
