@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { blobSha } from '../src/github-contents-routes';
 import { startGitHubServer, type GitHubServer } from '../src/github-server';
 
 // GitHub's own OpenAPI description: the stand-in's bodies must satisfy it, so it cannot drift.
@@ -279,6 +280,88 @@ describe('GitHub stand-in responses match the OpenAPI description', () => {
     const open = await get('/repos/acme/mara/issues?labels=repeated-failure');
     expect(open.body).toEqual([]);
   });
+
+  it('creates a branch, writes a file with optimistic concurrency and reads it back', async () => {
+    const contents = '/repos/{owner}/{repo}/contents/{path}';
+    const missing = await get('/repos/acme/mara/git/ref/heads/health-state');
+    expect(missing.status).toBe(404);
+    const main = await get('/repos/acme/mara/git/ref/heads/main');
+    expect(main.status).toBe(200);
+    expectValid('/repos/{owner}/{repo}/git/ref/{ref}', 'get', '200', main.body);
+    const sha = (main.body as { object: { sha: string } }).object.sha;
+    const created = await send('POST', '/repos/acme/mara/git/refs', { ref: 'refs/heads/health-state', sha });
+    expect(created.status).toBe(201);
+    expectValid('/repos/{owner}/{repo}/git/refs', 'post', '201', created.body);
+    const twice = await send('POST', '/repos/acme/mara/git/refs', { ref: 'refs/heads/health-state', sha });
+    expect(twice.status).toBe(422);
+
+    const absent = await get('/repos/acme/mara/contents/state.json?ref=health-state');
+    expect(absent.status).toBe(404);
+    const noBranch = await get('/repos/acme/mara/contents/state.json?ref=nope');
+    expect(noBranch.status).toBe(404);
+    const text = JSON.stringify({ targets: { api: { failures: 2 } } });
+    const put = (body: Record<string, unknown>) =>
+      send('PUT', '/repos/acme/mara/contents/state.json', {
+        message: 'health state',
+        branch: 'health-state',
+        content: Buffer.from(text).toString('base64'),
+        ...body,
+      });
+    const first = await put({});
+    expect(first.status).toBe(201);
+    expectValid(contents, 'put', '201', first.body);
+    const firstSha = (first.body as { content: { sha: string } }).content.sha;
+    // A real git blob sha: what `git hash-object` gives for the same bytes.
+    expect(firstSha).toBe(blobSha(Buffer.from(text)));
+
+    const read = await get('/repos/acme/mara/contents/state.json?ref=health-state');
+    expect(read.status).toBe(200);
+    expectValid(contents, 'get', '200', read.body);
+    const file = read.body as { content: string; sha: string; encoding: string };
+    expect(file.encoding).toBe('base64');
+    expect(Buffer.from(file.content, 'base64').toString()).toBe(text);
+    expect(file.sha).toBe(firstSha);
+    expect(gh.file('state.json', { branch: 'health-state' })).toBe(text);
+    expect(gh.file('state.json')).toBeUndefined();
+
+    const noSha = await put({});
+    expect(noSha.status).toBe(422);
+    expectValid(contents, 'put', '422', noSha.body);
+    // Another writer got there first: the sha read is no longer the file's.
+    gh.putFile('state.json', '{"other":true}', { branch: 'health-state' });
+    const stale = await put({ sha: firstSha });
+    expect(stale.status).toBe(409);
+    // The spec's 409 is a oneOf of two error bodies that a plain error satisfies both of.
+    expectValid('/repos/{owner}/{repo}/issues', 'post', '403', stale.body);
+    expect(stale.body).toMatchObject({ message: `state.json does not match ${firstSha}` });
+    const current = (await get('/repos/acme/mara/contents/state.json?ref=health-state')).body as {
+      sha: string;
+    };
+    const updated = await put({ sha: current.sha });
+    expect(updated.status).toBe(200);
+    expectValid(contents, 'put', '200', updated.body);
+    const wrongBranch = await send('PUT', '/repos/acme/mara/contents/x.json', {
+      message: 'm',
+      branch: 'nope',
+      content: '',
+    });
+    expect(wrongBranch.status).toBe(404);
+  });
+
+  it('lists a folder and reads a workflow file from the default branch', async () => {
+    gh.putFile('.github/workflows/health.yml', "on:\n  schedule:\n    - cron: '*/15 * * * *'\n");
+    gh.putFile('.github/workflows/ci.yml', 'on: push\n');
+    const dir = await get('/repos/acme/mara/contents/.github/workflows');
+    expect(dir.status).toBe(200);
+    expectValid('/repos/{owner}/{repo}/contents/{path}', 'get', '200', dir.body);
+    expect((dir.body as { name: string }[]).map((e) => e.name)).toEqual(['ci.yml', 'health.yml']);
+    const root = await get('/repos/acme/mara/contents');
+    expect((root.body as { name: string; type: string }[]).map((e) => [e.name, e.type])).toEqual([
+      ['.github', 'dir'],
+    ]);
+    const wf = await get('/repos/acme/mara/contents/.github/workflows/health.yml');
+    expect(Buffer.from((wf.body as { content: string }).content, 'base64').toString()).toContain('*/15');
+  });
 });
 
 describe('GitHub stand-in faults', () => {
@@ -288,6 +371,16 @@ describe('GitHub stand-in faults', () => {
     expectValid('/repos/{owner}/{repo}', 'get', '403', r.body); // 401s carry the same error body
     expect(r.body).toMatchObject({ message: 'Bad credentials' });
     expect(r.headers.get('x-ratelimit-limit')).toBe('1000');
+  });
+
+  it('answers 403 to content writes when the token only reads contents', async () => {
+    gh.setPermission('contents', 'read');
+    const r = await send('PUT', '/repos/acme/mara/contents/a.txt', { message: 'm', content: '' });
+    const read = await get('/repos/acme/mara/contents');
+    gh.setPermission('contents', 'write');
+    expect(r.status).toBe(403);
+    expectValid('/repos/{owner}/{repo}/issues', 'post', '403', r.body); // the spec lists no 403 here
+    expect(read.status).toBe(200);
   });
 
   it('answers 403 to issue writes when the token only reads issues', async () => {

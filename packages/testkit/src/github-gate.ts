@@ -14,6 +14,8 @@ export class GitHubGate {
   private readonly faults: { match: FaultMatch; fault: GitHubFault }[] = [];
   /** The token's `issues` permission. */
   issues: Permission = 'write';
+  /** The token's `contents` permission. */
+  contents: Permission = 'write';
   rateLimitRemaining = 1000;
 
   constructor(public token: string) {}
@@ -39,9 +41,10 @@ export class GitHubGate {
     };
   }
 
-  /** Whether issue and label reads (`read`) or writes (`write`) are allowed. */
-  allows(access: 'read' | 'write'): boolean {
-    return !(this.issues === 'none' || (access === 'write' && this.issues === 'read'));
+  /** Whether reads (`read`) or writes (`write`) of issues and labels, or of contents, are allowed. */
+  allows(access: 'read' | 'write', scope: 'issues' | 'contents' = 'issues'): boolean {
+    const granted = this[scope];
+    return !(granted === 'none' || (access === 'write' && granted === 'read'));
   }
 
   /** Counts the request against the rate limit and returns true, or answers it and returns false. */

@@ -23,6 +23,11 @@ export class GitHubObjects {
     private readonly html: string,
   ) {}
 
+  /** The web root links to github.com pages start with. */
+  get htmlBase(): string {
+    return this.html;
+  }
+
   user(login: string, id = 583231): JsonObject {
     const u = `${this.api}/users/${encodeURIComponent(login)}`;
     return {

@@ -17,11 +17,13 @@ export interface RouteContext {
 }
 
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'PATCH';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   /** Matched against the path after `/repos/{owner}/{repo}`. */
   readonly path: RegExp;
   /** The token's `issues` permission the route needs, if that permission guards it. */
   readonly issues?: 'read' | 'write';
+  /** The token's `contents` permission the route needs, if that permission guards it. */
+  readonly contents?: 'read' | 'write';
   handle(context: RouteContext): void;
 }
 
@@ -35,7 +37,7 @@ export function routeRequest(
   exchange: Exchange,
   routes: readonly Route[],
   store: GitHubStore,
-  access: { allows(permission: 'read' | 'write'): boolean },
+  access: { allows(permission: 'read' | 'write', scope?: 'issues' | 'contents'): boolean },
   htmlBase: string,
 ): void {
   const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(exchange.pathname);
@@ -46,7 +48,10 @@ export function routeRequest(
   for (const route of routes) {
     const match = route.method === exchange.method ? route.path.exec(rest) : null;
     if (!match) continue;
-    if (route.issues && !access.allows(route.issues))
+    if (
+      (route.issues && !access.allows(route.issues, 'issues')) ||
+      (route.contents && !access.allows(route.contents, 'contents'))
+    )
       return exchange.error(403, 'Resource not accessible by integration');
     return route.handle({
       exchange,

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import { actionsRoutes } from './github-actions-routes';
+import { branchNames, contentsRoutes, putFile, readFile } from './github-contents-routes';
 import { GitHubGate } from './github-gate';
 import { jsonHandler } from './github-http';
 import { issuesRoutes } from './github-issues-routes';
@@ -63,8 +64,19 @@ export interface GitHubServer {
   readonly requests: RequestRecord[];
   /** Queues one-shot faults for the next matching requests. */
   fail(faults: GitHubFault | GitHubFault[], match?: FaultMatch): void;
-  /** The token's `issues` permission: `read` makes issue and label writes 403, `none` reads too. */
-  setPermission(scope: 'issues', permission: Permission): void;
+  /**
+   * A file on a branch (default: the repository's default branch; a missing branch is created from
+   * it), as a test seeds a workflow file or another writer changes a state file; returns its sha.
+   */
+  putFile(path: string, content: string | Buffer, options?: { branch?: string; repository?: string }): string;
+  /** A file's text on a branch, `undefined` when the branch or file does not exist. */
+  file(path: string, options?: { branch?: string; repository?: string }): string | undefined;
+  /** The repository's branch names. */
+  branches(repository?: string): string[];
+  /**
+   * The token's `issues` or `contents` permission: `read` makes writes 403, `none` reads too.
+   */
+  setPermission(scope: 'issues' | 'contents', permission: Permission): void;
   /** Changes the accepted token (e.g. to make the action's token a bad one). */
   setToken(token: string): void;
   /** Remaining primary rate limit, reported in `x-ratelimit-remaining`. */
@@ -75,7 +87,7 @@ export interface GitHubServer {
 }
 
 const DEFAULT_TOKEN = 'ghs_standin0123456789';
-const ROUTES = [...actionsRoutes, ...issuesRoutes];
+const ROUTES = [...actionsRoutes, ...issuesRoutes, ...contentsRoutes];
 
 export async function startGitHubServer(seed: GitHubSeed = {}): Promise<GitHubServer> {
   const store = new GitHubStore();
@@ -130,8 +142,14 @@ export async function startGitHubServer(seed: GitHubSeed = {}): Promise<GitHubSe
     labels: (repository) => store.labels.filter((l) => !repository || l.repository === repository),
     requests: gate.requests,
     fail: (faults, match) => gate.fail(faults, match),
-    setPermission: (_scope, permission) => {
-      gate.issues = permission;
+    putFile: (path, content, options = {}) => {
+      const repo = store.repository(options.repository);
+      return putFile(store, repo, path, content, options.branch);
+    },
+    file: (path, options = {}) => readFile(store, store.repository(options.repository), path, options.branch),
+    branches: (repository) => branchNames(store, store.repository(repository)),
+    setPermission: (scope, permission) => {
+      gate[scope] = permission;
     },
     setToken: (token) => {
       gate.token = token;
