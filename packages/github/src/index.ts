@@ -22,3 +22,11 @@ export {
   listWorkflows,
   toRunInfo,
 } from './workflow-runs';
+export {
+  type FileRef,
+  type ReadFile,
+  FileConflictError,
+  createBranch,
+  readBranchFile,
+  writeBranchFile,
+} from './contents';
