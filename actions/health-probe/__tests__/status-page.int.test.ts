@@ -127,7 +127,7 @@ describe('the status page', () => {
         await expect(cards.nth(0).locator('.bar span').last().getAttribute('class')).resolves.toBe('d-down');
         await expect(cards.nth(1).locator('.bar span').last().getAttribute('class')).resolves.toBe('d-up');
         await expect(cards.nth(2).locator('.bar span').last().getAttribute('class')).resolves.toBe(
-          'd-degraded',
+          'd-maintenance',
         );
         await expect(cards.nth(1).locator('.bar span').first().getAttribute('class')).resolves.toBe('d-none');
         // The latency sparkline of a target that answered three times; the down one has none.
