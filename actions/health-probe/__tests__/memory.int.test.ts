@@ -75,7 +75,7 @@ const up = () => targets.route('/api', { body: { status: 'UP' } });
 interface StoredState {
   targets: Record<
     string,
-    { samples: { s: string; run: string }[]; outage?: Record<string, unknown>; certAlerted?: number }
+    { samples: [number, string, number | null][]; outage?: Record<string, unknown>; certAlerted?: number }
   >;
 }
 const state = (): StoredState =>
@@ -102,7 +102,7 @@ describe('health-probe memory: thresholds', () => {
     expect(github.branches()).toContain('health-state');
     // First run: read (404, no branch), create the branch, write.
     expect(stateRequests().map((r) => `${r.method} ${r.status}`)).toEqual(['GET 404', 'POST 201', 'PUT 201']);
-    expect(state().targets.api?.samples.map((s) => s.s)).toEqual(['d']);
+    expect(state().targets.api?.samples.map((s) => s[1])).toEqual(['d']);
     expect(warnings(first)).toEqual([]);
 
     github.resetLog();
@@ -125,7 +125,7 @@ describe('health-probe memory: thresholds', () => {
     }
     expect(github.issues()).toHaveLength(0);
     expect(discord.received).toHaveLength(0);
-    expect(state().targets.api?.samples.map((s) => s.s)).toEqual(['d', 'u', 'd', 'u', 'd']);
+    expect(state().targets.api?.samples.map((s) => s[1])).toEqual(['d', 'u', 'd', 'u', 'd']);
   });
 
   it('with success-threshold 2, closes only after the second good run, with one recovery message', async () => {
@@ -194,7 +194,7 @@ describe('health-probe memory: maintenance', () => {
     expect(discord.received).toHaveLength(0);
     expect(run.log).toMatch(/api: down, in maintenance \(window .*\); no incident, no alert\./);
     expect(run.summary).toMatch(/\| api \| 🔧 maintenance \(down\) \|/);
-    expect(state().targets.api?.samples.map((s) => s.s)).toEqual(['m']);
+    expect(state().targets.api?.samples.map((s) => s[1])).toEqual(['m']);
     const results = JSON.parse(run.outputs.results ?? '[]') as {
       name: string;
       maintenance: string | null;
@@ -287,13 +287,15 @@ describe('health-probe memory: concurrency and failures', () => {
       probe(inputs, { GITHUB_RUN_ID: '111' }),
       probe(inputs, { GITHUB_RUN_ID: '222' }),
     ]);
-    const runs = state()
-      .targets.slow?.samples.map((s) => s.run)
-      .sort();
-    expect(runs).toEqual(['100.1', '111.1', '222.1']);
+    // Three runs, three samples, each its own time.
+    const times = state().targets.slow?.samples.map((s) => s[0]) ?? [];
+    expect(times).toHaveLength(3);
+    expect(new Set(times).size).toBe(3);
     const merged = [a, b].filter((r) => r.log.includes('merged with a concurrent run'));
     expect(merged).toHaveLength(1);
-    expect(merged[0]?.log).toContain('State saved (4 GitHub requests, merged with a concurrent run).');
+    expect(merged[0]?.log).toMatch(
+      /State saved: 4 GitHub requests, read \d+ ms \(alongside the probes\), write \d+ ms, merged with a concurrent run\./,
+    );
     expect(warnings(a)).toEqual([]);
     expect(warnings(b)).toEqual([]);
     // The loser's first write was refused (a conflict, not an overwrite), then it wrote on top.

@@ -47,17 +47,7 @@ export async function run(rt: Runtime, seams: Seams = {}): Promise<void> {
     budgetMs: i['github-timeout'],
   };
   const store = i.issue ? (seams.store ?? incidentStoreFor(rt, ctx, github)) : undefined;
-  const memory = memoryFor(rt, ctx, targets.value, {
-    ...github,
-    // Read raw: an explicit '' turns these off (parseInputs would put the default back).
-    stateBranch: rt.input('state-branch').trim(),
-    remindEvery: rt.input('remind-every').trim() ? i['remind-every'] : undefined,
-    failureThreshold: i['failure-threshold'],
-    successThreshold: i['success-threshold'],
-    mentionOnReminder: i['mention-on-reminder'],
-    windows: i.maintenance,
-    issuesOn: i.issue,
-  });
+  const memory = memoryFor(rt, ctx, targets.value, github, i);
   const check = await checkHealth(rt, targets.value, {
     ...seams,
     store,

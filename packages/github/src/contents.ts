@@ -15,7 +15,8 @@ export interface FileRef {
 }
 
 export type ReadFile =
-  | { readonly kind: 'found'; readonly text: string; readonly sha: string }
+  /** `requests`: 2 when the file is over 1 MB and its text had to be fetched raw. */
+  | { readonly kind: 'found'; readonly text: string; readonly sha: string; readonly requests: number }
   /** `branch: false` when the branch itself does not exist (so a write must create it first). */
   | { readonly kind: 'missing'; readonly branch: boolean };
 
@@ -31,8 +32,20 @@ export async function readBranchFile(client: GitHubClient, file: FileRef): Promi
     if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) {
       throw new Error(`${file.path} on ${file.branch} is not a file`);
     }
+    if (data.encoding === 'none') {
+      // Over 1 MB, GitHub sends the sha without the content; the raw media type has the text.
+      // Should the file change between the two reads, the write with the older sha conflicts.
+      const raw = await client.rest.repos.getContent({
+        owner: file.owner,
+        repo: file.repo,
+        path: file.path,
+        ref: file.branch,
+        mediaType: { format: 'raw' },
+      });
+      return { kind: 'found', text: String(raw.data as unknown), sha: data.sha, requests: 2 };
+    }
     const text = Buffer.from(data.content, 'base64').toString('utf8');
-    return { kind: 'found', text, sha: data.sha };
+    return { kind: 'found', text, sha: data.sha, requests: 1 };
   } catch (error) {
     if (statusOf(error) !== 404) throw error;
     // GitHub's words for a ref that does not exist, as opposed to a file that does not.

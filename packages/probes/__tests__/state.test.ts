@@ -6,6 +6,7 @@ import {
   parseState,
   percentile,
   prune,
+  serializeState,
   streaks,
   uptimeOver,
   type Sample,
@@ -16,12 +17,7 @@ import {
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 const HOUR = 3_600_000;
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
-const sample = (s: Sample['s'], msAgo: number, ms: number | null = 100, run = `r${msAgo}`): Sample => ({
-  t: ago(msAgo),
-  s,
-  ms,
-  run,
-});
+const sample = (s: Sample['s'], msAgo: number, ms: number | null = 100): Sample => ({ t: ago(msAgo), s, ms });
 const change = (samples: Record<string, Sample>, extra: Partial<StateChange> = {}): StateChange => ({
   samples: new Map(Object.entries(samples)),
   outage: new Map(),
@@ -42,7 +38,7 @@ describe('state', () => {
         updated: NOW.toISOString(),
         targets: {
           api: {
-            samples: [sample('u', 0), { t: 'yesterday', s: 'u' }, { ...sample('x' as 'u', 0) }],
+            samples: [[NOW.getTime(), 'u', 100], ['yesterday', 'u', 1], [NOW.getTime(), 'x', 1], { t: 1 }],
             hours: [],
           },
         },
@@ -60,14 +56,31 @@ describe('state', () => {
     expect(streaks([])).toEqual({ down: 0, up: 0 });
   });
 
-  it('applies a change once per run, so re-applying after a conflict does not double count', () => {
-    const c = change({ api: sample('d', 0, null, 'run-1') });
+  it('applies a change once, so re-applying after a conflict does not double count', () => {
+    const c = change({ api: sample('d', 0, null) });
     const once = applyChange(emptyState(NOW), c, NOW);
     const twice = applyChange(once, c, NOW);
     expect(twice.targets.api?.samples).toHaveLength(1);
-    // Another run's change on top of it keeps both.
-    const other = applyChange(twice, change({ api: sample('u', 0, 80, 'run-2') }), NOW);
-    expect(other.targets.api?.samples.map((s) => s.run)).toEqual(['run-1', 'run-2']);
+    // Another run's change on top of it keeps both, in time order.
+    const other = applyChange(twice, change({ api: sample('u', -5, 80) }), NOW);
+    expect(other.targets.api?.samples.map((s) => s.s)).toEqual(['d', 'u']);
+  });
+
+  it('writes samples and hours as tuples and reads them back', () => {
+    const state = applyChange(emptyState(NOW), change({ api: sample('g', 0, 250) }), NOW);
+    const withHour = {
+      ...state,
+      targets: {
+        api: {
+          ...state.targets.api!,
+          hours: [{ h: ago(60 * HOUR), u: 3, g: 1, d: 0, m: 0, p50: 40, p95: 90 }],
+        },
+      },
+    };
+    const text = serializeState(withHour);
+    expect(text).toContain(`"samples":[[${NOW.getTime()},"g",250]]`);
+    expect(text).toContain(`"hours":[[${Math.round(NOW.getTime() / HOUR) - 60},3,1,0,0,40,90]]`);
+    expect(parseState(text)).toEqual({ value: withHour });
   });
 
   it('keeps raw samples for 48 hours, then hourly buckets for 90 days', () => {

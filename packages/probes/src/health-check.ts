@@ -97,7 +97,12 @@ export async function checkHealth(
 ): Promise<HealthCheck> {
   const now = rt.now();
   // The state and the maintenance issues are read while the targets are probed.
-  const stateRead = options.memory?.store.read(now);
+  const readStarted = performance.now();
+  let readMs = 0;
+  const stateRead = options.memory?.store.read(now).then((r) => {
+    readMs = Math.round(performance.now() - readStarted);
+    return r;
+  });
   const issuesRead = options.maintenance?.issues?.().then(
     (list) => list,
     (error: unknown) => {
@@ -141,7 +146,6 @@ export async function checkHealth(
   const read = await stateRead;
   if (read?.kind === 'unavailable') rt.warning(read.warning, 'Health state');
   const state = read?.kind === 'ok' ? read.state : undefined;
-  const runKey = `${rt.env.GITHUB_RUN_ID ?? 'local'}.${rt.env.GITHUB_RUN_ATTEMPT ?? '1'}`;
   const samples = new Map<string, Sample>(
     results.map((r) => [
       r.name,
@@ -149,37 +153,12 @@ export async function checkHealth(
         t: now.toISOString(),
         s: r.maintenance && r.status !== 'up' ? SAMPLE_CODE.maintenance : SAMPLE_CODE[r.status],
         ms: r.response_ms,
-        run: runKey,
       },
     ]),
   );
   const noChange: StateChange = { samples, outage: new Map(), certAlerted: new Map(), forget: new Set() };
-  let memory: RunMemory | undefined;
-  if (state && options.memory) {
-    const seen = applyChange(state, noChange, now);
-    const facts = new Map<string, TargetFacts>();
-    for (const r of results) {
-      const m = seen.targets[r.name];
-      const list = m?.samples ?? [];
-      const s = streaks(list);
-      const counted = list.filter((x) => x.s !== 'm');
-      const firstDown = s.down ? counted[counted.length - s.down]?.t : undefined;
-      facts.set(r.name, {
-        downStreak: s.down,
-        upStreak: s.up,
-        ...(firstDown ? { downSince: firstDown } : {}),
-        ...(m?.outage ? { outage: m.outage } : {}),
-        ...(m?.certAlerted !== undefined ? { certAlerted: m.certAlerted } : {}),
-        ...(r.maintenance ? { maintenance: r.maintenance } : {}),
-        ...(m ? { week: uptimeOver(m, now, WINDOWS['7d']) } : {}),
-      });
-    }
-    const names = new Set(results.map((r) => r.name));
-    const removed = Object.entries(state.targets)
-      .filter(([name, m]) => !names.has(name) && m.outage?.issue)
-      .map(([name]) => name);
-    memory = { settings: options.memory.settings, facts, removed };
-  }
+  const memory =
+    state && options.memory ? memoryOf(state, results, noChange, options.memory.settings, now) : undefined;
 
   const plan = await syncIncidents(results, {
     ...(options.store ? { store: options.store } : {}),
@@ -200,25 +179,59 @@ export async function checkHealth(
   };
   const after = applyChange(state, change, now);
   if (options.readOnly) rt.info('Dry run: the state is not written.');
-  else {
-    const written = await options.memory.store.write(change, now);
-    if (written.kind === 'failed') rt.warning(written.warning, 'Health state');
-    else
-      rt.info(
-        `State saved (${options.memory.store.requests()} GitHub requests${written.retried ? ', merged with a concurrent run' : ''}).`,
-      );
+  else await saveState(rt, options.memory.store, change, now, readMs);
+  return { results: results.map((r) => withHistory(r, after, now)), plan, state: after, now };
+}
+
+/** What memory knows of each target with this run's sample counted, and the configured-no-more targets. */
+function memoryOf(
+  state: HealthState,
+  results: readonly ReportedResult[],
+  thisRun: StateChange,
+  settings: MemorySettings,
+  now: Date,
+): RunMemory {
+  const seen = applyChange(state, thisRun, now);
+  const facts = new Map<string, TargetFacts>();
+  for (const r of results) {
+    const m = seen.targets[r.name];
+    const list = m?.samples ?? [];
+    const s = streaks(list);
+    const counted = list.filter((x) => x.s !== 'm');
+    const firstDown = s.down ? counted[counted.length - s.down]?.t : undefined;
+    facts.set(r.name, {
+      downStreak: s.down,
+      upStreak: s.up,
+      ...(firstDown ? { downSince: firstDown } : {}),
+      ...(m?.outage ? { outage: m.outage } : {}),
+      ...(m?.certAlerted !== undefined ? { certAlerted: m.certAlerted } : {}),
+      ...(r.maintenance ? { maintenance: r.maintenance } : {}),
+      ...(m ? { week: uptimeOver(m, now, WINDOWS['7d']) } : {}),
+    });
   }
-  const withHistory = results.map((r) => {
-    const m = after.targets[r.name];
-    if (!m) return r;
-    const history = {
-      '24h': uptimeOver(m, now, WINDOWS['24h']),
-      '7d': uptimeOver(m, now, WINDOWS['7d']),
-      '30d': uptimeOver(m, now, WINDOWS['30d']),
-    };
-    return { ...r, history };
-  });
-  return { results: withHistory, plan, state: after, now };
+  const names = new Set(results.map((r) => r.name));
+  const removed = Object.entries(state.targets)
+    .filter(([name, m]) => !names.has(name) && m.outage?.issue)
+    .map(([name]) => name);
+  return { settings, facts, removed };
+}
+
+async function saveState(rt: Runtime, store: StateStore, change: StateChange, now: Date, readMs: number) {
+  const started = performance.now();
+  const written = await store.write(change, now);
+  const writeMs = Math.round(performance.now() - started);
+  if (written.kind === 'failed') rt.warning(written.warning, 'Health state');
+  else
+    rt.info(
+      `State saved: ${store.requests()} GitHub requests, read ${readMs} ms (alongside the probes), write ${writeMs} ms${written.retried ? ', merged with a concurrent run' : ''}.`,
+    );
+}
+
+function withHistory(r: ReportedResult, state: HealthState, now: Date): ReportedResult {
+  const m = state.targets[r.name];
+  if (!m) return r;
+  const over = (w: WindowName) => uptimeOver(m, now, WINDOWS[w]);
+  return { ...r, history: { '24h': over('24h'), '7d': over('7d'), '30d': over('30d') } };
 }
 
 /** The job summary and the outputs: `results`, `down`, `degraded`, `report`. */

@@ -9,16 +9,14 @@ import type { Target } from './targets';
 /** The label of issues that put the targets their body names in maintenance while open. */
 export const MAINTENANCE_LABEL = 'maintenance';
 
-export interface MemoryInputs extends Omit<GitHubClientOptions, 'baseUrl' | 'log'> {
-  /** '' turns memory off. */
-  readonly stateBranch: string;
-  readonly remindEvery: number | undefined;
-  readonly failureThreshold: number;
-  readonly successThreshold: number;
-  readonly mentionOnReminder: boolean;
-  readonly windows: readonly MaintenanceWindow[];
-  /** Whether incident issues are kept (`issue`): maintenance issues are then read too. */
-  readonly issuesOn: boolean;
+/** The inputs memory reads, as the action's schema parses them. */
+export interface MemoryInputs {
+  readonly issue: boolean;
+  readonly 'failure-threshold': number;
+  readonly 'success-threshold': number;
+  readonly 'remind-every': number;
+  readonly 'mention-on-reminder': boolean;
+  readonly maintenance: readonly MaintenanceWindow[];
 }
 
 export interface RunMemoryWiring {
@@ -44,22 +42,17 @@ export function memoryFor(
   rt: Runtime,
   ctx: RunContext,
   targets: readonly Target[],
+  client: Omit<GitHubClientOptions, 'baseUrl' | 'log'>,
   inputs: MemoryInputs,
 ): RunMemoryWiring {
-  const {
-    stateBranch,
-    remindEvery,
-    failureThreshold,
-    successThreshold,
-    mentionOnReminder,
-    windows,
-    ...client
-  } = inputs;
-  // An explicit empty github-token reaches here as the unevaluated default: no token.
+  // Read raw: an explicit '' turns these off (the parsed value would be the default again).
+  const stateBranch = rt.input('state-branch').trim();
+  const remindEvery = rt.input('remind-every').trim() ? inputs['remind-every'] : undefined;
+  const windows = inputs.maintenance;
   const canAsk = Boolean(client.token && !client.token.startsWith('${{') && ctx.owner);
   const maintenance = {
     windows,
-    ...(canAsk && (stateBranch || inputs.issuesOn)
+    ...(canAsk && (stateBranch || inputs.issue)
       ? {
           issues: () =>
             listMaintenanceIssues(
@@ -103,10 +96,10 @@ export function memoryFor(
         fallbackBranch,
       }),
       settings: {
-        failureThreshold,
-        successThreshold,
+        failureThreshold: inputs['failure-threshold'],
+        successThreshold: inputs['success-threshold'],
         remindEveryMs: remindEvery,
-        mentionOnReminder,
+        mentionOnReminder: inputs['mention-on-reminder'],
         certThresholds: (name) => days.get(name) ?? [],
       },
     },

@@ -8,7 +8,14 @@ import {
   type GitHubClient,
   type GitHubClientOptions,
 } from '@sre-toolkit/github';
-import { applyChange, emptyState, parseState, type HealthState, type StateChange } from './state';
+import {
+  applyChange,
+  emptyState,
+  parseState,
+  serializeState,
+  type HealthState,
+  type StateChange,
+} from './state';
 
 /**
  * The state file on its branch, through the contents API: one GET to read, one PUT to write with
@@ -65,6 +72,7 @@ export function githubStateStore(client: GitHubClient, where: StateLocation): St
     }
     sha = got.sha;
     branchExists = true;
+    requests += got.requests - 1;
     const parsed = parseState(got.text);
     if ('error' in parsed) throw new CorruptState(parsed.error);
     return parsed.value;
@@ -79,7 +87,7 @@ export function githubStateStore(client: GitHubClient, where: StateLocation): St
     }
     const saved = await counted(
       writeBranchFile(client, file, {
-        text: `${JSON.stringify(state)}\n`,
+        text: serializeState(state),
         ...(sha ? { sha } : {}),
         message: 'health-probe: record a run',
       }),
