@@ -334,6 +334,19 @@ describe('health-probe memory: concurrency and failures', () => {
     expect(titles()).toHaveLength(1);
   });
 
+  it('a state it can read but not write warns, and alerts a target the threshold would hold back', async () => {
+    github.setPermission('contents', 'read');
+    down();
+    const run = await probe({ 'failure-threshold': '2' });
+    expect(warnings(run)).toEqual([
+      expect.stringMatching(
+        /writing the state on branch health-state .*contents: write.*not remembered\)\.$/,
+      ),
+    ]);
+    expect(titles()).toEqual(['❌ api is down: expected status 200-399, got 503; db is DOWN']);
+    expect(run.exitCode).toBe(1);
+  });
+
   it("state-branch: '' reads and writes no state", async () => {
     down();
     await probe({ 'state-branch': '', 'failure-threshold': '2' });

@@ -13,6 +13,7 @@ import {
 import { httpClient, type Attempt } from './http-attempt';
 import type { IncidentContext } from './incidents';
 import { maintenanceOf, type MaintenanceIssue, type MaintenanceWindow } from './maintenance';
+import { downEmbed } from './messages';
 import { probeAll, type ProbeResult } from './probe';
 import {
   applyChange,
@@ -178,9 +179,23 @@ export async function checkHealth(
     forget: plan.forget,
   };
   const after = applyChange(state, change, now);
+  let final = plan;
   if (options.readOnly) rt.info('Dry run: the state is not written.');
-  else await saveState(rt, options.memory.store, change, now, readMs);
-  return { results: results.map((r) => withHistory(r, after, now)), plan, state: after, now };
+  else if (!(await saveState(rt, options.memory.store, change, now, readMs))) {
+    // Not remembered, this run's down targets would be held back by the threshold forever: alert as without memory.
+    const held = results.filter(
+      (r) => r.status === 'down' && !r.maintenance && !plan.confirmedDown.has(r.name),
+    );
+    if (held.length) {
+      final = {
+        ...plan,
+        embeds: [...plan.embeds, ...held.map((r) => downEmbed(r, options.ctx, plan.issues.get(r.name)))],
+        ping: true,
+        confirmedDown: new Set([...plan.confirmedDown, ...held.map((r) => r.name)]),
+      };
+    }
+  }
+  return { results: results.map((r) => withHistory(r, after, now)), plan: final, state: after, now };
 }
 
 /** What memory knows of each target with this run's sample counted, and the configured-no-more targets. */
@@ -216,15 +231,25 @@ function memoryOf(
   return { settings, facts, removed };
 }
 
-async function saveState(rt: Runtime, store: StateStore, change: StateChange, now: Date, readMs: number) {
+/** Writes the state; false (with a warning) when it could not be saved. */
+async function saveState(
+  rt: Runtime,
+  store: StateStore,
+  change: StateChange,
+  now: Date,
+  readMs: number,
+): Promise<boolean> {
   const started = performance.now();
   const written = await store.write(change, now);
   const writeMs = Math.round(performance.now() - started);
-  if (written.kind === 'failed') rt.warning(written.warning, 'Health state');
-  else
-    rt.info(
-      `State saved: ${store.requests()} GitHub requests, read ${readMs} ms (alongside the probes), write ${writeMs} ms${written.retried ? ', merged with a concurrent run' : ''}.`,
-    );
+  if (written.kind === 'failed') {
+    rt.warning(written.warning, 'Health state');
+    return false;
+  }
+  rt.info(
+    `State saved: ${store.requests()} GitHub requests, read ${readMs} ms (alongside the probes), write ${writeMs} ms${written.retried ? ', merged with a concurrent run' : ''}.`,
+  );
+  return true;
 }
 
 function withHistory(r: ReportedResult, state: HealthState, now: Date): ReportedResult {
