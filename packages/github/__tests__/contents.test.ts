@@ -30,7 +30,7 @@ describe('a file on a branch through the contents API', () => {
     await expect(readBranchFile(client, file)).resolves.toEqual({ kind: 'missing', branch: true });
   });
 
-  it('creates a branch from the fallback head when the run's commit is unknown to GitHub', async () => {
+  it('creates a branch from the fallback head when the run commit is unknown to GitHub', async () => {
     await createBranch(client, { ...file, branch: 'state-a' }, { sha: 'f'.repeat(40), fallback: 'main' });
     expect(calls()).toEqual([
       'POST /repos/acme/mara/git/refs 422',
