@@ -22,11 +22,3 @@ export {
   listWorkflows,
   toRunInfo,
 } from './workflow-runs';
-export {
-  type FileRef,
-  type ReadFile,
-  FileConflictError,
-  createBranch,
-  readBranchFile,
-  writeBranchFile,
-} from './contents';

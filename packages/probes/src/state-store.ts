@@ -1,13 +1,10 @@
 import {
-  createBranch,
   createGitHubClient,
   describeGitHubError,
-  FileConflictError,
-  readBranchFile,
-  writeBranchFile,
   type GitHubClient,
   type GitHubClientOptions,
 } from '@sre-toolkit/github';
+import { createBranch, FileConflictError, readBranchFile, writeBranchFile } from './branch-file';
 import {
   applyChange,
   emptyState,

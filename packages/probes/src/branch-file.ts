@@ -1,5 +1,4 @@
-import type { GitHubClient } from './client';
-import { statusOf } from './incident-issues';
+import { statusOf, type GitHubClient } from '@sre-toolkit/github';
 
 /**
  * One file on one branch, through the repository contents API: read with its blob `sha`, written

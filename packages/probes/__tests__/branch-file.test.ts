@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { startGitHubServer, type GitHubServer } from '@sre-toolkit/testkit';
-import { createGitHubClient, type GitHubClient } from '../src/client';
-import { createBranch, FileConflictError, readBranchFile, writeBranchFile } from '../src/contents';
+import { createGitHubClient, type GitHubClient } from '@sre-toolkit/github';
+import { createBranch, FileConflictError, readBranchFile, writeBranchFile } from '../src/branch-file';
 
 let gh: GitHubServer;
 let client: GitHubClient;
