@@ -59,11 +59,15 @@ describe('health-probe when GitHub accepts connections and never answers', () =>
     expect(titles()).toEqual([expect.stringMatching(/^❌ api is down/)]);
     expect(discord.received[0]?.body.content).toBe('<@&123456789012345678>');
     const warnings = run.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+    // Every GitHub read of the run says what it could not do: maintenance issues, state, incidents.
     expect(warnings).toEqual([
+      'GitHub did not answer in time while listing maintenance issues: GET /repos/{owner}/{repo}/issues not answered: the 3 s budget for GitHub requests in this run (github-timeout) is used up. Raise github-timeout if GitHub is only slow. Maintenance issues are not honoured this run.',
+      'GitHub did not answer in time while reading the state on branch health-state: GET /repos/{owner}/{repo}/contents/{path} not answered: the 3 s budget for GitHub requests in this run (github-timeout) is used up. Raise github-timeout if GitHub is only slow. Running without memory this run.',
       'GitHub did not answer in time while reading incident issues: GET /repos/acme/mara/issues not answered: the 3 s budget for GitHub requests in this run (github-timeout) is used up. Raise github-timeout if GitHub is only slow. Alerting on every down target this run.',
     ]);
     expect(run.log).not.toMatch(/answered 500/);
-    expect(proxy.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+    expect([...new Set(proxy.requests.map((r) => `${r.method} ${r.path} ${r.status}`))].sort()).toEqual([
+      'GET /repos/acme/mara/contents/health-probe.json 0',
       'GET /repos/acme/mara/issues 0',
     ]);
     expect(github.issues()).toHaveLength(0);

@@ -28,6 +28,13 @@ describe('health-probe inputs', () => {
       'github-timeout': '60s',
       'fail-on-down': 'true',
       'dry-run': 'false',
+      'state-branch': 'health-state',
+      'failure-threshold': '1',
+      'success-threshold': '1',
+      'remind-every': '4h',
+      'mention-on-reminder': 'false',
+      maintenance: '',
+      'status-page': '',
     });
   });
 });

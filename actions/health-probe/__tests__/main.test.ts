@@ -109,6 +109,7 @@ describe('run', () => {
         error: 'connection refused',
         cert_days_left: null,
         timings: { total: 1 },
+        maintenance: null,
       },
     ]);
     expect(sent).toHaveLength(1);

@@ -152,11 +152,11 @@ describe('health-probe bundle against loopback targets', () => {
     expect(targets.hits('/error')).toHaveLength(2);
   });
 
-  it('marks a 200 whose JSON says DOWN down, naming the value', () => {
+  it('marks a 200 whose JSON says DOWN down, naming the value and the failing component', () => {
     expect(byName('spring')).toMatchObject({
       status: 'down',
       http_status: 200,
-      error: 'expected status UP, got DOWN',
+      error: 'expected status UP, got DOWN; db is DOWN',
     });
   });
 
@@ -214,7 +214,7 @@ describe('health-probe bundle against loopback targets', () => {
       /\| fast \| ✅ up \| `http:\/\/127\.0\.0\.1:\d+\/fast` \| 200 \| \d+ ms \| 1 \| — \| — \|/,
     );
     expect(run.summary).toMatch(
-      /\| spring \| ❌ down \| .* \| 200 \| \d+ ms \| 2 \| — \| expected status UP, got DOWN \|/,
+      /\| spring \| ❌ down \| .* \| 200 \| \d+ ms \| 2 \| — \| expected status UP, got DOWN; db is DOWN \|/,
     );
     expect(run.summary).toMatch(/\| slow \| ⚠️ degraded \| .* \| 200 \|/);
     expect(run.summary.startsWith(run.outputs.report ?? '-')).toBe(true);
@@ -225,7 +225,7 @@ describe('health-probe bundle against loopback targets', () => {
     const embeds = discord.received[0]?.body.embeds as { title: string; color: number }[];
     expect(embeds.map((e) => e.title)).toEqual([
       '❌ error is down: expected status 200-399, got 500',
-      '❌ spring is down: expected status UP, got DOWN',
+      '❌ spring is down: expected status UP, got DOWN; db is DOWN',
       '❌ refused is down: connection refused',
       '❌ hang is down: timed out after 300 ms',
       '❌ self-signed is down: certificate is self-signed (not issued by a trusted authority)',

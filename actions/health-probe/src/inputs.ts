@@ -1,6 +1,6 @@
-import { bool, input, integer, rule, secret, shortText, text, wait } from '@sre-toolkit/action';
+import { bool, duration, input, integer, rule, secret, shortText, text, wait } from '@sre-toolkit/action';
 import { parseMentions, webhookUrls } from '@sre-toolkit/discord';
-import { targetsTextSecrets } from '@sre-toolkit/probes';
+import { parseMaintenance, targetsTextSecrets } from '@sre-toolkit/probes';
 
 /**
  * The single source of truth for health-probe's inputs: names, defaults and rules. `targets` and
@@ -24,4 +24,23 @@ export const inputs = {
   'github-timeout': input(wait(), '60s'),
   'fail-on-down': input(bool(), 'true'),
   'dry-run': input(bool(), 'false'),
+  // Memory across runs. An explicit '' turns state-branch and remind-every off: main reads them raw,
+  // because an empty input otherwise means "the default".
+  'state-branch': input(rule(branchName), 'health-state'),
+  'failure-threshold': input(integer(1, 100), '1'),
+  'success-threshold': input(integer(1, 100), '1'),
+  'remind-every': input(duration(), '4h'),
+  'mention-on-reminder': input(bool(), 'false'),
+  maintenance: input(rule(parseMaintenance)),
+  'status-page': input(text()),
 };
+
+/** A branch name git accepts (the common rules; GitHub refuses the rest with a 422). */
+function branchName(t: string): { value: string } | { error: string } {
+  const badChar = [...t].some((c) => c <= ' ' || c === '\u007f' || '~^:?*[\\'.includes(c));
+  const badShape = ['..', '//', '@{'].some((p) => t.includes(p)) || /^\/|\/$|\.$|\.lock$/.test(t);
+  if (t === '' || (!badChar && !badShape)) return { value: t };
+  return {
+    error: `must be a git branch name (no spaces, ~ ^ : ? * [ \\ or ..), got ${JSON.stringify(t.slice(0, 60))}`,
+  };
+}

@@ -6,7 +6,9 @@ import {
   downMessage,
   incidentStoreFor,
   loadTargets,
+  memoryFor,
   reportHealth,
+  writeStatusPage,
   type Attempt,
   type IncidentStore,
 } from '@sre-toolkit/probes';
@@ -45,6 +47,7 @@ export async function run(rt: Runtime, seams: Seams = {}): Promise<void> {
     budgetMs: i['github-timeout'],
   };
   const store = i.issue ? (seams.store ?? incidentStoreFor(rt, ctx, github)) : undefined;
+  const memory = memoryFor(rt, ctx, targets.value, github, i);
   const check = await checkHealth(rt, targets.value, {
     ...seams,
     store,
@@ -52,8 +55,10 @@ export async function run(rt: Runtime, seams: Seams = {}): Promise<void> {
     userAgent: USER_AGENT,
     readOnly: i['dry-run'],
     ctx,
+    ...memory,
   });
   reportHealth(rt, check);
+  if (i['status-page']) writeStatusPage(rt, check, i['status-page'], ctx);
 
   const messages = alertMessages(check, i.mention);
   if (!messages.length) rt.info('Nothing changed that needs an alert.');

@@ -4,7 +4,8 @@ import {
   checkJson,
   checkStatus,
   checkText,
-  healthJsonVerdict,
+  matchDegraded,
+  parseDegradedWhen,
   MAX_REGEX_BODY,
   parseJsonExpectations,
   parseStatusExpectation,
@@ -116,12 +117,40 @@ describe('expect-json', () => {
         'has "status" expecting something that is not a string, number, boolean or null (or a list of them)',
     });
   });
+});
 
-  it('reads the verdict of application/health+json bodies only', () => {
-    expect(healthJsonVerdict('application/health+json', { status: 'fail' })).toBe('fail');
-    expect(healthJsonVerdict('application/health+json; charset=utf-8', { status: 'warn' })).toBe('warn');
-    expect(healthJsonVerdict('application/health+json', { status: 'pass' })).toBeUndefined();
-    expect(healthJsonVerdict('application/json', { status: 'fail' })).toBeUndefined();
+describe('degraded-when', () => {
+  const when = (v: unknown) => {
+    const r = parseDegradedWhen(v);
+    if (!('value' in r) || !r.value) throw new Error(JSON.stringify(r));
+    return r.value;
+  };
+  it('matches a status, a JSON value or a text, whichever comes first', () => {
+    const w = when({ status: 429, json: { status: ['Degraded', 'WARN'] }, text: 'slow' });
+    expect(matchDegraded(w, { status: 429, body: '[]', doc: [] })).toBe('HTTP 429');
+    expect(matchDegraded(w, { status: 200, body: '', doc: { status: 'Degraded' } })).toBe(
+      'status is Degraded',
+    );
+    expect(matchDegraded(w, { status: 200, body: 'a bit slow', doc: undefined })).toBe(
+      'the response contains "slow"',
+    );
+    expect(matchDegraded(w, { status: 200, body: '{"status":"Healthy"}', doc: { status: 'Healthy' } })).toBe(
+      undefined,
+    );
+  });
+  it('refuses what is not a condition, naming the rule', () => {
+    expect(parseDegradedWhen('429')).toEqual({
+      error: 'must be a map with status, json or text, e.g. `status: 429` or `json: { status: Degraded }`',
+    });
+    expect(parseDegradedWhen({ code: 429 })).toEqual({
+      error: 'has unknown key "code"; use status, json or text',
+    });
+    expect(parseDegradedWhen({ status: '42x' })).toEqual({
+      error:
+        'status has "42x", which is not a status: use codes (200), ranges (200-399) or classes (2xx), separated by commas',
+    });
+    expect(parseDegradedWhen({})).toEqual({ error: 'lists no condition (status, json or text)' });
+    expect(parseDegradedWhen(undefined)).toEqual({ value: undefined });
   });
 });
 

@@ -10,7 +10,8 @@ import {
   type OpenIncident,
 } from './incidents';
 import type { ProbeResult } from './probe';
-import { downEmbed, recoveryEmbed } from './messages';
+import { certEmbed, downEmbed, orphanComment, recoveryEmbed, reminderEmbed } from './messages';
+import type { Outage, Uptime } from './state';
 import type { Embed } from '@sre-toolkit/discord';
 
 /** Where incidents live: GitHub issues in production, a map in unit tests. */
@@ -37,6 +38,45 @@ export interface AlertPlan {
   readonly actions: readonly IncidentAction[];
   /** Problems with the incident store, already described for the log; alerts fell back to every-run. */
   readonly warnings: string[];
+  /** Down targets that count as down for `fail-on-down` (with memory: past the failure threshold, not in maintenance). */
+  readonly confirmedDown: ReadonlySet<string>;
+  /** What the run changed in the memory: each target's outage (undefined: none), certificate alerts, targets to forget. */
+  readonly outages: Map<string, Outage | undefined>;
+  readonly certAlerted: Map<string, number | undefined>;
+  readonly forget: Set<string>;
+}
+
+/** What health-probe remembers of each target, as of this run (its sample included). */
+export interface TargetFacts {
+  /** Consecutive down runs ending with this one (maintenance runs skipped). */
+  readonly downStreak: number;
+  readonly upStreak: number;
+  /** ISO time of the first run of the current down streak. */
+  readonly downSince?: string;
+  readonly outage?: Outage;
+  readonly certAlerted?: number;
+  /** Why the target is in maintenance now (`window …`, `issue #12`), or undefined. */
+  readonly maintenance?: string;
+  /** The last 7 days, for the reminder and recovery messages. */
+  readonly week?: Uptime;
+}
+
+export interface MemorySettings {
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+  /** Undefined: never remind. */
+  readonly remindEveryMs?: number | undefined;
+  readonly mentionOnReminder: boolean;
+  /** Certificate alert thresholds in days, per target, largest first. */
+  readonly certThresholds: (target: string) => readonly number[];
+}
+
+/** The memory of the run: per result, and the targets the state knows that are no longer configured. */
+export interface RunMemory {
+  readonly settings: MemorySettings;
+  readonly facts: ReadonlyMap<string, TargetFacts>;
+  /** Targets in the state with an open incident issue that the config no longer lists. */
+  readonly removed: readonly string[];
 }
 
 export interface AlertOptions {
@@ -46,101 +86,299 @@ export interface AlertOptions {
   readonly now: Date;
   readonly ctx: IncidentContext;
   readonly log: (message: string) => void;
+  /** Memory across runs (the state branch); without it every run stands alone, as before. */
+  readonly memory?: RunMemory;
 }
 
 /**
  * Decides and records incidents, and returns what to tell Discord. Without a store (issue: false,
- * or GitHub unreachable) every run with a down target alerts, because there is no memory of the
- * previous run to stay quiet against.
+ * or GitHub unreachable) and without memory, every run with a down target alerts, because there
+ * is no memory of the previous run to stay quiet against. With memory, an outage alerts once it
+ * has lasted `failure-threshold` runs and recovers after `success-threshold` good runs.
  */
 export async function syncIncidents(
   results: readonly ProbeResult[],
   options: AlertOptions,
 ): Promise<AlertPlan> {
-  const { store, ctx, now } = options;
-  const warnings: string[] = [];
-  const everyRun = (): AlertPlan => {
-    const down = results.filter((r) => r.status === 'down');
-    return {
-      embeds: down.map((r) => downEmbed(r, ctx)),
-      ping: down.length > 0,
+  const { store, memory } = options;
+  const run: Run = {
+    options,
+    at: options.now.toISOString(),
+    settings: memory?.settings ?? {
+      failureThreshold: 1,
+      successThreshold: 1,
+      mentionOnReminder: false,
+      certThresholds: () => [],
+    },
+    facts: (r) =>
+      memory?.facts.get(r.name) ?? {
+        downStreak: r.status === 'down' ? 1 : 0,
+        upStreak: r.status === 'down' ? 0 : 1,
+      },
+    plan: {
+      embeds: [],
+      ping: false,
       issues: new Map(),
       actions: [],
-      warnings,
-    };
+      warnings: [],
+      confirmedDown: new Set(),
+      outages: new Map(),
+      certAlerted: new Map(),
+      forget: new Set(),
+    },
   };
-  if (!store) return everyRun();
+  if (memory) certificateAlerts(results, run);
+  if (!store && !memory) return everyRun(results, run);
 
   let open: Map<string, OpenIncident>;
-  try {
-    open = await store.findOpen(results.map((r) => r.name));
-  } catch (error) {
-    warnings.push(`${messageOf(error)} Alerting on every down target this run.`);
-    return everyRun();
+  if (store) {
+    try {
+      open = await store.findOpen([...results.map((r) => r.name), ...(memory?.removed ?? [])]);
+    } catch (error) {
+      run.plan.warnings.push(`${messageOf(error)} Alerting on every down target this run.`);
+      return everyRun(results, run);
+    }
+  } else {
+    // Memory without issues: an outage that alerted is the open incident.
+    open = new Map();
+    for (const r of results) {
+      const o = run.facts(r).outage;
+      if (o?.alerted && !o.acknowledged)
+        open.set(r.name, { number: 0, url: '', state: outageState(r.name, o) });
+    }
   }
-  const actions = planIncidents(results, open, now);
-  const issues = new Map<string, { number: number; url: string }>();
-  const embeds: Embed[] = [];
-  let ping = false;
-  for (const action of actions) {
-    const name = action.result.name;
-    const key = incidentKey(name);
-    if (action.kind === 'none') continue;
-    if (action.kind === 'open') {
-      let issue: { number: number; url: string } | undefined;
-      if (!options.readOnly) {
-        try {
-          issue = await store.open(
-            key,
-            incidentTitle(name),
-            incidentBody(action.result, action.state, ctx),
-            action.state,
-          );
-          options.log(`${name}: down; opened incident #${issue.number}.`);
-        } catch (error) {
-          warnings.push(`${name}: ${messageOf(error)} Alerting anyway.`);
-        }
-      } else options.log(`${name}: down; would open an incident issue (dry run).`);
-      if (issue) issues.set(name, issue);
-      embeds.push(downEmbed(action.result, ctx, issue));
-      ping = true;
-    } else if (action.kind === 'update') {
-      issues.set(name, action.incident);
-      options.log(
-        `${name}: still down (incident #${action.incident.number}, ${action.state.downChecks} runs); no alert.`,
-      );
-      if (options.readOnly) continue;
-      try {
-        await store.update(
-          action.incident,
-          key,
-          incidentBody(action.result, action.state, ctx),
-          action.state,
-        );
-      } catch (error) {
-        warnings.push(`${name}: ${messageOf(error)}`);
-      }
-    } else {
-      issues.set(name, action.incident);
-      embeds.push(recoveryEmbed(action.result, action.state, action.downtimeMs, ctx, action.incident));
-      if (options.readOnly) {
-        options.log(`${name}: recovered; would close incident #${action.incident.number} (dry run).`);
-        continue;
-      }
-      try {
-        await store.close(
-          action.incident,
-          key,
-          recoveryComment(action.result, action.state, action.downtimeMs, ctx),
-          action.state,
-        );
-        options.log(`${name}: recovered; closed incident #${action.incident.number}.`);
-      } catch (error) {
-        warnings.push(`${name}: ${messageOf(error)}`);
+  for (const action of planIncidents(results, open, options.now)) {
+    if (action.kind === 'open') await openIncident(action, run);
+    else if (action.kind === 'update') await updateIncident(action, run);
+    else if (action.kind === 'close') await closeIncident(action, run);
+    else {
+      run.plan.actions.push(action);
+      // An outage that never alerted ends with any answer; an acknowledged one with a recovery.
+      const f = run.facts(action.result);
+      const o = f.outage;
+      if (
+        memory &&
+        o &&
+        action.result.status !== 'down' &&
+        (!o.alerted || f.upStreak >= run.settings.successThreshold)
+      ) {
+        run.plan.outages.set(action.result.name, undefined);
+        if (o.acknowledged) options.log(`${action.result.name}: recovered from an acknowledged outage.`);
       }
     }
   }
-  return { embeds, ping, issues, actions, warnings };
+  await closeOrphans(memory?.removed ?? [], open, run);
+  return run.plan;
+}
+
+/** What the steps of one syncIncidents share: its options, clock, memory and the plan being built. */
+interface Run {
+  readonly options: AlertOptions;
+  readonly at: string;
+  readonly settings: MemorySettings;
+  readonly facts: (r: ProbeResult) => TargetFacts;
+  readonly plan: {
+    -readonly [K in keyof AlertPlan]: AlertPlan[K] extends ReadonlySet<string> ? Set<string> : AlertPlan[K];
+  } & { actions: IncidentAction[] };
+}
+
+/** Without incident memory: every down target (not in maintenance) alerts. */
+function everyRun(results: readonly ProbeResult[], run: Run): AlertPlan {
+  const down = results.filter((r) => r.status === 'down' && !run.facts(r).maintenance);
+  for (const r of down) run.plan.confirmedDown.add(r.name);
+  run.plan.embeds.push(...down.map((r) => downEmbed(r, run.options.ctx)));
+  run.plan.ping = down.length > 0;
+  return run.plan;
+}
+
+/** Certificates: one warning per threshold crossed, not one per run; a renewed certificate starts over. */
+function certificateAlerts(results: readonly ProbeResult[], run: Run): void {
+  for (const r of results) {
+    const f = run.facts(r);
+    const days = r.cert_days_left;
+    if (days === null || r.status === 'down' || f.maintenance) continue;
+    const lowest = run.settings
+      .certThresholds(r.name)
+      .filter((t) => days < t)
+      .at(-1);
+    if (lowest === undefined) {
+      if (f.certAlerted !== undefined) run.plan.certAlerted.set(r.name, undefined);
+    } else if (f.certAlerted === undefined || lowest < f.certAlerted) {
+      run.plan.embeds.push(certEmbed(r, run.options.ctx));
+      run.plan.certAlerted.set(r.name, lowest);
+      run.options.log(`${r.name}: certificate expires in ${days} days; alerting (threshold ${lowest} days).`);
+    }
+  }
+}
+
+/** A down target without an open incident: open one and alert, unless memory holds it back. */
+async function openIncident(action: Extract<IncidentAction, { kind: 'open' }>, run: Run): Promise<void> {
+  const { options, plan, settings } = run;
+  const { store, ctx } = options;
+  const r = action.result;
+  const name = r.name;
+  const f = run.facts(r);
+  const o = f.outage;
+  const none = (message: string) => {
+    options.log(message);
+    plan.actions.push({ kind: 'none', result: r });
+  };
+  if (f.maintenance) return none(`${name}: down, in maintenance (${f.maintenance}); no incident, no alert.`);
+  // Our issue is gone while the outage goes on: someone closed it by hand.
+  if (o?.acknowledged || (store && o?.issue && o.alerted)) {
+    if (o && !o.acknowledged) plan.outages.set(name, { ...o, acknowledged: true, lastError: r.error ?? '' });
+    return none(
+      `${name}: still down; incident${o?.issue ? ` #${o.issue.number}` : ''} was closed by hand, so this outage is acknowledged: not reopened.`,
+    );
+  }
+  const since = f.downSince ?? o?.since ?? run.at;
+  if (f.downStreak < settings.failureThreshold) {
+    plan.outages.set(name, { since, lastError: r.error ?? '', alerted: false });
+    return none(
+      `${name}: down (${f.downStreak} of ${settings.failureThreshold} runs before an incident opens); no alert yet.`,
+    );
+  }
+  plan.confirmedDown.add(name);
+  const state = { ...action.state, since, downChecks: Math.max(1, f.downStreak) };
+  let issue: { number: number; url: string } | undefined;
+  if (store && !options.readOnly) {
+    try {
+      issue = await store.open(incidentKey(name), incidentTitle(name), incidentBody(r, state, ctx), state);
+      options.log(`${name}: down; opened incident #${issue.number}.`);
+    } catch (error) {
+      plan.warnings.push(`${name}: ${messageOf(error)} Alerting anyway.`);
+    }
+  } else
+    options.log(
+      store ? `${name}: down; would open an incident issue (dry run).` : `${name}: down; alerting.`,
+    );
+  if (issue) plan.issues.set(name, issue);
+  plan.outages.set(name, {
+    since,
+    lastError: r.error ?? '',
+    alerted: true,
+    remindedAt: run.at,
+    ...(issue ? { issue } : {}),
+  });
+  plan.embeds.push(downEmbed(r, ctx, issue));
+  plan.ping = true;
+  plan.actions.push({ ...action, state });
+}
+
+/** Still down with an open incident: update it silently, or remind every `remind-every`. */
+async function updateIncident(action: Extract<IncidentAction, { kind: 'update' }>, run: Run): Promise<void> {
+  const { options, plan, settings } = run;
+  const r = action.result;
+  const name = r.name;
+  const f = run.facts(r);
+  const issue = action.incident.number
+    ? { number: action.incident.number, url: action.incident.url }
+    : undefined;
+  if (issue) plan.issues.set(name, issue);
+  if (f.maintenance) {
+    options.log(`${name}: down, in maintenance (${f.maintenance}); incident left as it is, no reminder.`);
+    plan.actions.push({ kind: 'none', result: r });
+    return;
+  }
+  plan.confirmedDown.add(name);
+  const o: Outage = f.outage ?? { since: action.state.since, lastError: '', alerted: true };
+  let next: Outage = { ...o, lastError: r.error ?? '', alerted: true, ...(issue ? { issue } : {}) };
+  const last = Date.parse(o.remindedAt ?? o.since);
+  if (
+    options.memory &&
+    settings.remindEveryMs !== undefined &&
+    options.now.getTime() - last >= settings.remindEveryMs
+  ) {
+    plan.embeds.push(reminderEmbed(r, o, options.now, options.ctx, f.week, issue));
+    if (settings.mentionOnReminder) plan.ping = true;
+    next = { ...next, remindedAt: run.at };
+    options.log(`${name}: still down; reminder sent.`);
+  } else {
+    const n = action.state.downChecks;
+    options.log(`${name}: still down (${issue ? `incident #${issue.number}, ` : ''}${n} runs); no alert.`);
+  }
+  if (options.memory) plan.outages.set(name, next);
+  plan.actions.push(action);
+  if (options.readOnly || !options.store) return;
+  try {
+    await options.store.update(
+      action.incident,
+      incidentKey(name),
+      incidentBody(r, action.state, options.ctx),
+      action.state,
+    );
+  } catch (error) {
+    plan.warnings.push(`${name}: ${messageOf(error)}`);
+  }
+}
+
+/** Answering with an open incident: close it with one recovery message after `success-threshold` runs. */
+async function closeIncident(action: Extract<IncidentAction, { kind: 'close' }>, run: Run): Promise<void> {
+  const { options, plan, settings } = run;
+  const r = action.result;
+  const name = r.name;
+  const f = run.facts(r);
+  const issue = action.incident.number
+    ? { number: action.incident.number, url: action.incident.url }
+    : undefined;
+  if (issue) plan.issues.set(name, issue);
+  if (f.upStreak < settings.successThreshold) {
+    options.log(
+      `${name}: answering (${f.upStreak} of ${settings.successThreshold} runs before the incident closes); still open.`,
+    );
+    plan.actions.push({ kind: 'none', result: r });
+    return;
+  }
+  if (options.memory) plan.outages.set(name, undefined);
+  plan.embeds.push(recoveryEmbed(r, action.state, action.downtimeMs, options.ctx, issue, f.week));
+  plan.actions.push(action);
+  if (!options.store) return options.log(`${name}: recovered.`);
+  if (options.readOnly) {
+    options.log(`${name}: recovered; would close incident #${action.incident.number} (dry run).`);
+    return;
+  }
+  try {
+    const comment = recoveryComment(r, action.state, action.downtimeMs, options.ctx);
+    await options.store.close(action.incident, incidentKey(name), comment, action.state);
+    options.log(`${name}: recovered; closed incident #${action.incident.number}.`);
+  } catch (error) {
+    plan.warnings.push(`${name}: ${messageOf(error)}`);
+  }
+}
+
+/** Targets removed from the config: their incident is closed with a comment saying so, and they are forgotten. */
+async function closeOrphans(
+  removed: readonly string[],
+  open: ReadonlyMap<string, OpenIncident>,
+  run: Run,
+): Promise<void> {
+  const { options, plan } = run;
+  for (const name of removed) {
+    plan.forget.add(name);
+    const incident = open.get(name);
+    if (!incident || !options.store) continue;
+    if (options.readOnly) {
+      options.log(`${name}: no longer configured; would close incident #${incident.number} (dry run).`);
+      continue;
+    }
+    try {
+      const state = incident.state ?? {
+        target: name,
+        since: run.at,
+        lastDown: run.at,
+        downChecks: 1,
+        lastError: '',
+      };
+      await options.store.close(incident, incidentKey(name), orphanComment(name, options.ctx), state);
+      options.log(`${name}: no longer configured; closed incident #${incident.number}.`);
+    } catch (error) {
+      plan.warnings.push(`${name}: ${messageOf(error)}`);
+    }
+  }
+}
+
+function outageState(target: string, o: Outage): IncidentState {
+  return { target, since: o.since, lastDown: o.since, downChecks: 1, lastError: o.lastError };
 }
 
 /** Stores throw errors worded for the workflow author (see github-store.ts). */

@@ -238,14 +238,66 @@ export function clip(text: string, max = 80): string {
 }
 
 /**
- * `application/health+json` (draft-inadvisable-health-check) says its own verdict: `fail` is down,
- * `warn` is degraded. Used only when the target has no `expect-json` of its own.
+ * `degraded-when`: answers that are degraded rather than up or down, in the forms of the
+ * expectations: `status` (Consul's `429`), `json` (ASP.NET Core's `status: Degraded`, a Spring
+ * custom status), `text`. Any one condition that matches makes the answer degraded.
  */
-export function healthJsonVerdict(contentType: string, doc: unknown): 'fail' | 'warn' | undefined {
-  if (!/^application\/health\+json/i.test(contentType)) return undefined;
-  const status = valueAtPath(doc, 'status');
-  if (!status.found) return undefined;
-  if (status.value === 'fail') return 'fail';
-  if (status.value === 'warn') return 'warn';
+export interface DegradedWhen {
+  readonly status?: StatusExpectation;
+  readonly json: readonly JsonExpectation[];
+  readonly text?: TextExpectation;
+}
+
+const DEGRADED_KEYS = ['status', 'json', 'text'];
+
+export function parseDegradedWhen(value: unknown): { value: DegradedWhen | undefined } | { error: string } {
+  if (value === undefined || value === null || value === '') return { value: undefined };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return {
+      error: 'must be a map with status, json or text, e.g. `status: 429` or `json: { status: Degraded }`',
+    };
+  }
+  const spec = value as Record<string, unknown>;
+  const extra = Object.keys(spec).filter((k) => !DEGRADED_KEYS.includes(k));
+  if (extra.length) {
+    return { error: `has unknown key ${JSON.stringify(extra[0])}; use status, json or text` };
+  }
+  let status: StatusExpectation | undefined;
+  if (spec.status !== undefined && spec.status !== null) {
+    const s = parseStatusExpectation(spec.status);
+    if ('error' in s) return { error: `status ${s.error}` };
+    status = s.value;
+  }
+  const json = parseJsonExpectations(spec.json);
+  if ('error' in json) return { error: `json ${json.error}` };
+  let text: TextExpectation | undefined;
+  if (spec.text !== undefined && spec.text !== null && spec.text !== '') {
+    const t = parseTextExpectation(String(spec.text));
+    if ('error' in t) return { error: `text ${t.error}` };
+    text = t.value;
+  }
+  if (!status && !json.value.length && !text) return { error: 'lists no condition (status, json or text)' };
+  return { value: { ...(status ? { status } : {}), json: json.value, ...(text ? { text } : {}) } };
+}
+
+/** Which `degraded-when` condition an answer matches, in words, or undefined. */
+export function matchDegraded(
+  when: DegradedWhen,
+  answer: { readonly status: number; readonly body: string; readonly doc: unknown },
+): string | undefined {
+  if (when.status && !checkStatus(when.status, answer.status)) return `HTTP ${answer.status}`;
+  if (answer.doc !== undefined) {
+    for (const e of when.json) {
+      if (!checkJson([e], answer.doc)) {
+        const at = valueAtPath(answer.doc, e.path);
+        return `${e.path} is ${at.found ? show(at.value) : '?'}`;
+      }
+    }
+  }
+  if (when.text && checkText(when.text, answer.body) === undefined) {
+    return when.text.kind === 'regex'
+      ? `the response matches ${String(when.text.regex)}`
+      : `the response contains ${JSON.stringify(clip(when.text.text))}`;
+  }
   return undefined;
 }

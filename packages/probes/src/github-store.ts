@@ -114,3 +114,20 @@ export function incidentStoreFor(
     label,
   });
 }
+
+/** Open issues labelled `label` (one page of 100): the maintenance issues that silence targets. */
+export async function listMaintenanceIssues(
+  client: GitHubClient,
+  repo: { readonly owner: string; readonly repo: string; readonly label: string },
+): Promise<{ number: number; body: string }[]> {
+  const { data } = await explained('listing maintenance issues', () =>
+    client.rest.issues.listForRepo({
+      owner: repo.owner,
+      repo: repo.repo,
+      labels: repo.label,
+      state: 'open',
+      per_page: 100,
+    }),
+  );
+  return data.filter((i) => !i.pull_request).map((i) => ({ number: i.number, body: i.body ?? '' }));
+}

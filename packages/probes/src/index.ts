@@ -5,3 +5,8 @@ export { incidentStoreFor } from './github-store';
 export { alertMessages, checkHealth, downMessage, loadTargets, reportHealth } from './health-check';
 export { type Attempt, type AttemptOutcome } from './http-attempt';
 export { targetsTextSecrets } from './masking';
+export { parseMaintenance, type MaintenanceIssue, type MaintenanceWindow } from './maintenance';
+export { type StateStore, createStateStore, STATE_FILE } from './state-store';
+export { listMaintenanceIssues } from './github-store';
+export { certThresholds, memoryFor, MAINTENANCE_LABEL } from './run-memory';
+export { writeStatusPage } from './status-page';

@@ -5,8 +5,9 @@ import {
   DEFAULT_EXPECT_STATUS,
   checkStatus,
   checkText,
-  healthJsonVerdict,
+  matchDegraded,
 } from './expectations';
+import { declaredVerdict, failingComponents } from './health-bodies';
 import type { Attempt, AttemptOutcome, PhaseTimings } from './http-attempt';
 import { targetSecrets } from './masking';
 import type { Target } from './targets';
@@ -56,39 +57,50 @@ export function judge(
     cert_days_left: certDaysLeft,
     timings: outcome.timings,
   };
-  const down = (error: string) => ({ ...base, status: 'down' as const, error });
-  const statusProblem = checkStatus(target.expectStatus, outcome.status);
-  if (statusProblem) return down(statusProblem);
-
-  let healthWarn = false;
-  if (target.expectJson.length || /json/i.test(outcome.contentType)) {
-    let doc: unknown;
-    let parsed = true;
+  let doc: unknown;
+  if (/json/i.test(outcome.contentType) || /^\s*[[{]/.test(outcome.body.slice(0, 64))) {
     try {
       doc = JSON.parse(outcome.body);
     } catch {
-      parsed = false;
-    }
-    if (target.expectJson.length) {
-      if (!parsed) {
-        const type = clip(oneLine(outcome.contentType.split(';')[0] ?? '').trim(), 60) || 'no content type';
-        return down(
-          `expected a JSON response, got ${outcome.body.trim() ? 'something else' : 'an empty body'} (${type})`,
-        );
-      }
-      const jsonProblem = checkJson(target.expectJson, doc);
-      if (jsonProblem) return down(jsonProblem);
-    } else if (parsed) {
-      const verdict = healthJsonVerdict(outcome.contentType, doc);
-      if (verdict === 'fail') return down('health check says fail (application/health+json status)');
-      healthWarn = verdict === 'warn';
+      doc = undefined;
     }
   }
-  if (target.expectText) {
+  // A down verdict names the components the body says are failing: "db is DOWN", not only "got 503".
+  const down = (error: string) => {
+    const parts = failingComponents(outcome.body, doc);
+    return {
+      ...base,
+      status: 'down' as const,
+      error: parts.length ? `${error}; ${parts.join(', ')}` : error,
+    };
+  };
+  const degradedBy = target.degradedWhen
+    ? matchDegraded(target.degradedWhen, { status: outcome.status, body: outcome.body, doc })
+    : undefined;
+  const reasons: string[] = [];
+  if (degradedBy) reasons.push(`degraded-when matched: ${degradedBy}`);
+  const statusProblem = checkStatus(target.expectStatus, outcome.status);
+  if (statusProblem && !degradedBy) return down(statusProblem);
+
+  if (target.expectJson.length && !degradedBy) {
+    if (doc === undefined) {
+      const type = clip(oneLine(outcome.contentType.split(';')[0] ?? '').trim(), 60) || 'no content type';
+      return down(
+        `expected a JSON response, got ${outcome.body.trim() ? 'something else' : 'an empty body'} (${type})`,
+      );
+    }
+    const jsonProblem = checkJson(target.expectJson, doc);
+    if (jsonProblem) return down(jsonProblem);
+  } else if (!target.expectJson.length && !degradedBy) {
+    // Without expect-json, a body that declares its own health is believed (Spring's DOWN at 200).
+    const declared = declaredVerdict(outcome.contentType, outcome.body, doc);
+    if (declared?.status === 'down') return down(declared.reason);
+    if (declared) reasons.push(declared.reason);
+  }
+  if (target.expectText && !degradedBy) {
     const textProblem = checkText(target.expectText, outcome.body);
     if (textProblem) return down(textProblem);
   }
-  const reasons: string[] = [];
   // A login page's 302 is not the service: under the default, a redirect answers but is not healthy.
   if (target.expectStatus === DEFAULT_EXPECT_STATUS && outcome.status >= 300 && outcome.status < 400) {
     reasons.push(
@@ -106,7 +118,6 @@ export function judge(
         : `certificate expires in ${certDaysLeft} day${certDaysLeft === 1 ? '' : 's'} (${day})`,
     );
   }
-  if (healthWarn) reasons.push('health check says warn (application/health+json status)');
   return reasons.length
     ? { ...base, status: 'degraded', error: reasons.join('; ') }
     : { ...base, status: 'up', error: null };

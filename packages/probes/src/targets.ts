@@ -5,6 +5,8 @@ import {
   parseJsonExpectations,
   parseStatusExpectation,
   parseTextExpectation,
+  parseDegradedWhen,
+  type DegradedWhen,
   type JsonExpectation,
   type StatusExpectation,
   type TextExpectation,
@@ -36,6 +38,8 @@ export interface Target {
   readonly retries: number;
   readonly retryDelayMs: number;
   readonly certExpiryDays: number;
+  /** Conditions under which an answer is degraded rather than up or down (`degraded-when`). */
+  readonly degradedWhen?: DegradedWhen;
 }
 
 const KEYS = new Set([
@@ -52,6 +56,7 @@ const KEYS = new Set([
   'retries',
   'retry-delay',
   'cert-expiry-days',
+  'degraded-when',
 ]);
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -243,6 +248,8 @@ function readTarget(item: unknown, defaults: TargetDefaults): { value: Target } 
   if (retries === undefined) return fail('retries must be a whole number from 0 to 10');
   const certDays = wholeOf(spec['cert-expiry-days'], defaults.certExpiryDays, 3650);
   if (certDays === undefined) return fail('cert-expiry-days must be a whole number of days');
+  const degradedWhen = parseDegradedWhen(spec['degraded-when']);
+  if ('error' in degradedWhen) return fail(`degraded-when ${degradedWhen.error}`);
 
   return {
     value: {
@@ -260,6 +267,7 @@ function readTarget(item: unknown, defaults: TargetDefaults): { value: Target } 
       retries,
       retryDelayMs: retryDelay,
       certExpiryDays: certDays,
+      ...(degradedWhen.value ? { degradedWhen: degradedWhen.value } : {}),
     },
   };
 }

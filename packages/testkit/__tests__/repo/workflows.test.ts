@@ -39,7 +39,12 @@ const fake = (text: string): Workflow => ({
 // Write access a job may ask for: issues (streaks and incidents), pull-requests (labels), and
 // contents only where release.yml moves the major tag.
 const WRITES = new Set(['issues', 'pull-requests']);
-const writesFor = (w: Workflow) => (w.file === 'release.yml' ? new Set([...WRITES, 'contents']) : WRITES);
+// health-check.yml: contents for health-probe's state branch, pages and id-token to deploy its status page.
+const EXTRA_WRITES: Record<string, readonly string[]> = {
+  'release.yml': ['contents'],
+  'health-check.yml': ['contents', 'pages', 'id-token'],
+};
+const writesFor = (w: Workflow) => new Set([...WRITES, ...(EXTRA_WRITES[w.file] ?? [])]);
 
 describe('every workflow', () => {
   it.each(all.map((w) => [w.file, w] as const))('%s sets least-privilege permissions', (_f, w) => {
