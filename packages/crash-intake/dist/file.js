@@ -1,12 +1,1 @@
-'use strict'
-
-const pino = require('./pino')
-const { once } = require('node:events')
-
-module.exports = async function (opts = {}) {
-  const destOpts = Object.assign({}, opts, { dest: opts.destination || 1, sync: false })
-  delete destOpts.destination
-  const destination = pino.destination(destOpts)
-  await once(destination, 'ready')
-  return destination
-}
+"use strict";const e=require("./pino");const{once:t}=require("node:events");module.exports=async function(n={}){const s=Object.assign({},n,{dest:n.destination||1,sync:false});delete s.destination;const i=e.destination(s);await t(i,"ready");return i};
