@@ -30,6 +30,9 @@ export interface Crash {
   /** The frames are the trace cache's, shared by every report with the same trace. */
   readonly sharedFrames: boolean;
   readonly obfuscated: boolean;
+  /** Obfuscated traces: the build and where its top frames are in it (see DartTrace.offsets). */
+  readonly buildId?: string;
+  readonly offsets?: readonly string[];
   readonly fatal: boolean;
   readonly platform: string;
   readonly appVersion: string;
@@ -51,14 +54,14 @@ interface ParsedTrace {
   readonly text: string;
   readonly frames: readonly Frame[];
   readonly obfuscated: boolean;
+  readonly buildId?: string;
+  readonly offsets?: readonly string[];
 }
 
 /**
  * Parsed traces by their text: the same bug in the same build prints the same trace, so a large
  * export parses each distinct trace once. Bounded, so memory stays flat.
  */
-const OBFUSCATED_HEADER = '*** *** ***';
-const OBFUSCATED: ParsedTrace = { text: '', frames: [], obfuscated: true };
 
 export class TraceCache {
   // Buckets by length, confirmed with ===: comparing two equal 5 KB strings is a memcmp, while a
@@ -73,12 +76,12 @@ export class TraceCache {
   get(text: string): ParsedTrace {
     const bucket = this.byLength.get(text.length);
     if (bucket) for (const hit of bucket) if (hit.text === text) return hit;
-    // Obfuscated traces differ in every report (pid, addresses) and carry no usable frame.
-    if (text.includes(OBFUSCATED_HEADER)) return OBFUSCATED;
     const trace = parseDartStackTrace(text);
     const parsed: ParsedTrace = {
       text,
       obfuscated: trace.obfuscated,
+      ...(trace.buildId ? { buildId: trace.buildId } : {}),
+      ...(trace.offsets ? { offsets: trace.offsets.slice(0, 16) } : {}),
       frames: trace.frames.map((f) => {
         const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
           function: f.function,
@@ -119,8 +122,11 @@ export function normalizeReport(
     };
   }
   if ('exception' in value) {
-    if (isSentryEvent(value as Record<string, unknown>)) return fromSentry(value as SentryEvent, appPackages);
-    const parsed = sentryEventSchema.safeParse(value);
+    // Sentry writes absent values as `null` (`"function": null`) and, in older events, the
+    // exception list bare (`"exception": [...]`): both mean what the protocol's usual shape says.
+    const event = asSentryShape(value as Record<string, unknown>);
+    if (isSentryEvent(event)) return fromSentry(event, appPackages);
+    const parsed = sentryEventSchema.safeParse(event);
     if (!parsed.success) return { rejected: `Sentry event: ${describeIssue(parsed.error)}` };
     return fromSentry(parsed.data, appPackages);
   }
@@ -129,6 +135,41 @@ export function normalizeReport(
   const parsed = crashReportSchema.safeParse(value);
   if (!parsed.success) return { rejected: `crash report: ${describeIssue(parsed.error)}` };
   return { crash: fromApp(parsed.data, traces) };
+}
+
+/** Deep enough for every field the Sentry schema reads: event → exception → values → [i] → stacktrace → frames → [i] → field. */
+const NULL_DEPTH = 8;
+
+/** The event without `null` members (copied only where it has some), `exception: [...]` wrapped. */
+export function asSentryShape(event: Record<string, unknown>): Record<string, unknown> {
+  const out = withoutNulls(event, NULL_DEPTH) as Record<string, unknown>;
+  return Array.isArray(out.exception) ? { ...out, exception: { values: out.exception } } : out;
+}
+
+function withoutNulls(value: unknown, depth: number): unknown {
+  if (depth === 0 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const w = withoutNulls(v, depth - 1);
+      if (w !== v) (copy ??= value.slice())[i] = w;
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v = (value as Record<string, unknown>)[key];
+    if (v === null) {
+      copy ??= { ...value };
+      delete copy[key];
+      continue;
+    }
+    const w = withoutNulls(v, depth - 1);
+    if (w !== v) (copy ??= { ...value })[key] = w;
+  }
+  return copy ?? value;
 }
 
 /** A reason that stays the same across reports (no values), so rejections can be counted by it. */
@@ -148,6 +189,8 @@ function fromApp(r: CrashReport, traces: TraceCache): Crash {
     frames: trace.frames,
     sharedFrames: true,
     obfuscated: trace.obfuscated,
+    ...(trace.buildId ? { buildId: trace.buildId } : {}),
+    ...(trace.offsets ? { offsets: trace.offsets } : {}),
     fatal: r.fatal,
     platform: r.platform.toLowerCase(),
     appVersion: r.appVersion,
@@ -166,10 +209,11 @@ function fromSentry(e: SentryEvent, appPackages: readonly string[]): Normalized 
   // Sentry lists frames oldest first; ours are most recent first, like the Dart VM prints them.
   for (let i = raw.length - 1; i >= 0; i--) {
     const f = raw[i] as (typeof raw)[number];
-    if (!f.function) continue;
     const uri = f.abs_path ?? f.filename ?? f.module ?? '';
+    // A frame with neither says nothing; one with only a file (web, native) still places the crash.
+    if (!f.function && !uri) continue;
     const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
-      function: normalizeFunction(f.function),
+      function: f.function ? normalizeFunction(f.function) : '',
       uri,
       package: f.package ?? packageOf(uri),
       file: basename(f.filename ?? uri),
@@ -180,10 +224,8 @@ function fromSentry(e: SentryEvent, appPackages: readonly string[]): Normalized 
     frames.push(frame);
   }
   const [version, build] = parseRelease(e.release, e.dist, e.contexts?.app);
-  if (last.type !== undefined && !TYPE_NAME.test(last.type))
-    return { rejected: 'Sentry event: exception type is not a Dart type name like StateError' };
-  if (!VERSION.test(version) || !BUILD_NUMBER.test(build))
-    return { rejected: 'Sentry event: release is not package@version+build, like mara@1.4.2+57' };
+  if (last.type !== undefined && !TYPE_NAME.test(last.type) && !SENTRY_TYPE.test(last.type))
+    return { rejected: 'Sentry event: exception type is not a type name like StateError' };
   const os = (e.contexts?.os?.name ?? '').toLowerCase();
   const userId = e.user?.id;
   const crash: Crash = {
@@ -207,16 +249,31 @@ function fromSentry(e: SentryEvent, appPackages: readonly string[]): Normalized 
 /** An event without a release: shown, but never compared (it is not newer than anything). */
 export const UNKNOWN_VERSION = 'unknown';
 
-/** Sentry's `release` is `package@version+build`; `dist` or contexts.app may carry the build. */
+/**
+ * Types other SDKs put in a Flutter app's Sentry project: `java.lang.IllegalStateException`,
+ * `minified:Bc` (dart2js without source maps), `SIGSEGV`. Dots and colons, still no markup.
+ */
+const SENTRY_TYPE = /^[A-Za-z_$][\w$.:]{0,127}$/;
+
+/**
+ * Sentry's `release` is `package@version+build`; `dist` or contexts.app may carry the build. A
+ * release that is no version (a commit SHA, a free name) falls back to contexts.app, else unknown:
+ * the event is still counted, just never compared.
+ */
 function parseRelease(
   release: string | undefined,
   dist: string | undefined,
   app: { app_version?: string | undefined; app_build?: string | undefined } | undefined,
 ): [string, string] {
   const m = /^(?:[^@]+@)?([^+]+)(?:\+(.+))?$/.exec(release ?? '');
-  const version = m?.[1] ?? app?.app_version ?? UNKNOWN_VERSION;
-  const build = m?.[2] ?? dist ?? app?.app_build ?? '';
-  return [version, build];
+  const candidates: [string | undefined, string | undefined][] = [
+    [m?.[1], m?.[2] ?? dist ?? app?.app_build],
+    [app?.app_version, app?.app_build ?? dist],
+  ];
+  for (const [version, build = ''] of candidates) {
+    if (version !== undefined && VERSION.test(version) && BUILD_NUMBER.test(build)) return [version, build];
+  }
+  return [UNKNOWN_VERSION, ''];
 }
 
 /**
