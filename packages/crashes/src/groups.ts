@@ -49,6 +49,15 @@ export interface CrashGroup {
   readonly critical: CriticalReason[];
   /** Top frames of one report, `file:` paths reduced to their basename. */
   readonly sample: string[];
+  /** The group's crash issue, with `issues: true` (see crash-issues.ts). */
+  readonly issue?: IssueLink;
+}
+
+export interface IssueLink {
+  readonly number: number;
+  readonly url: string;
+  /** opened / reopened this run, open, resolved (closed by the team), ignored (`crash-ignored`). */
+  readonly status: 'opened' | 'reopened' | 'open' | 'resolved' | 'ignored';
 }
 
 export interface Grouping {

@@ -3,5 +3,6 @@
 export { parseByteSize } from './byte-size';
 export { windowLabel } from './digest';
 export { alertMessages, digestMessages } from './digest-messages';
-export { collectDigest, publishDigest } from './digest-run';
+export { collectDigest, publishDigest, trackCrashIssues } from './digest-run';
+export { type CrashIssueStore } from './crash-issues';
 export { type CrashGroup } from './groups';
