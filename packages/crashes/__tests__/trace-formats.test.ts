@@ -3,6 +3,7 @@ import { isInAppUri, MAX_FRAME_LINE, parseDartStackTrace } from '../src/dart-sta
 import { fingerprintCrash } from '../src/fingerprint';
 import { normalizeReport, type Crash } from '../src/normalize';
 import { parameterize } from '../src/parameterize';
+import { realisticCorpusLines } from '@sre-toolkit/testkit';
 
 // Cases written from the formats' definitions: package:stack_trace's Frame grammars
 // (parseVM, parseV8, parseFirefox/Safari, parseFriendly) and what Flutter prints (its
@@ -327,5 +328,31 @@ describe('Sentry events as Sentry serializes them', () => {
     expect(normalizeReport(bad, ['mara'])).toEqual({
       rejected: 'Sentry event: exception type is not a type name like StateError',
     });
+  });
+});
+
+describe('reading only the in-app frames of a VM trace', () => {
+  it('fingerprints every report of a realistic export as reading the whole trace does', () => {
+    let compared = 0;
+    let fast = 0;
+    for (const line of realisticCorpusLines({ now: Date.parse('2026-11-27T10:00:00Z'), reports: 3000 })) {
+      const r = normalizeReport(JSON.parse(line), ['mara']);
+      if ('rejected' in r) throw new Error(r.rejected);
+      if (r.crash.trace !== undefined) fast++;
+      const text = (JSON.parse(line) as { stackTrace?: string }).stackTrace;
+      if (text === undefined) continue;
+      const whole = parseDartStackTrace(text).frames.map((f) => ({
+        function: f.function,
+        uri: f.uri,
+        package: f.package,
+        file: f.file,
+        inApp: isInAppUri(f.uri, ['mara']),
+      }));
+      const expected = fingerprintCrash({ ...r.crash, frames: whole }, 'mara');
+      expect(fingerprintCrash(r.crash, 'mara')).toEqual(expected);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(2500);
+    expect(fast).toBeGreaterThan(1500);
   });
 });

@@ -61,8 +61,23 @@ const CHAIN_GAP = '===== asynchronous gap';
 /** A frame as read from one line, before it is normalized. */
 type RawFrame = [member: string, uri: string, line: string | undefined, column: string | undefined];
 
-export function parseDartStackTrace(text: string): DartTrace {
+export interface ParseOptions {
+  /**
+   * Keep only what grouping needs: the first `keepTop` frames (the sample) and the in-app frames
+   * for these packages, each once per run of repeats. Other frames are read, counted and dropped:
+   * a large export then builds a few frame objects per report, not sixty.
+   */
+  readonly compactFor?: readonly string[];
+  readonly keepTop?: number;
+}
+
+export function parseDartStackTrace(text: string, options: ParseOptions = {}): DartTrace {
   const frames: DartFrame[] = [];
+  const compact = options.compactFor;
+  const keepTop = options.keepTop ?? 5;
+  let lastMember = '';
+  let lastUri: string | undefined;
+  let lastKeptApp: string | undefined;
   let obfuscated = false;
   let buildId: string | undefined;
   const offsets: string[] = [];
@@ -70,6 +85,7 @@ export function parseDartStackTrace(text: string): DartTrace {
   let folded = 0;
   let skipped = 0;
   let distinct = 0;
+  let index = 0;
   let gap = false;
   let start = 0;
   while (start <= text.length) {
@@ -83,7 +99,12 @@ export function parseDartStackTrace(text: string): DartTrace {
     }
     let line = text.slice(from, end).trim();
     if (!line) continue;
-    if (ASYNC_GAP.test(line)) {
+    const c0 = line.charCodeAt(0);
+    // Cheap first-character checks before any pattern: most lines are frames.
+    if (
+      (c0 === 60 /* < */ || c0 === 61 /* = */ || (c0 === 35 && line.endsWith('>'))) &&
+      ASYNC_GAP.test(line)
+    ) {
       asyncGaps++;
       gap = true;
       continue;
@@ -95,14 +116,14 @@ export function parseDartStackTrace(text: string): DartTrace {
       line = glued;
       gapAfter = true;
     }
-    if (line === '...' || /^\.\.\.\s/.test(line)) {
+    if (c0 === 46 /* . */ && (line === '...' || /^\.\.\.\s/.test(line))) {
       folded++;
-    } else if (OBFUSCATED_HEADER.test(line)) {
+    } else if (c0 === 42 /* * */ && OBFUSCATED_HEADER.test(line)) {
       obfuscated = true;
-    } else if (line.startsWith('build_id:')) {
+    } else if (c0 === 98 /* b */ && line.startsWith('build_id:')) {
       buildId = BUILD_ID.exec(line)?.[1]?.toLowerCase() ?? buildId;
     } else {
-      const abs = line.charCodeAt(0) === 35 /* # */ ? OBFUSCATED_FRAME.exec(line) : null;
+      const abs = c0 === 35 /* # */ && line.includes(' abs ') ? OBFUSCATED_FRAME.exec(line) : null;
       if (abs) {
         obfuscated = true;
         if (offsets.length < MAX_FRAMES) offsets.push(offsetOf(abs[2], abs[3], abs[1] ?? ''));
@@ -110,9 +131,17 @@ export function parseDartStackTrace(text: string): DartTrace {
         const raw = readFrame(line);
         if (raw) {
           const [member, uri, lineNo, col] = raw;
-          const last = frames[frames.length - 1];
-          if (last?.member !== member || last.uri !== uri) distinct++;
-          frames.push(frame(member, uri, lineNo, col, gap));
+          if (lastMember !== member || lastUri !== uri) distinct++;
+          lastMember = member;
+          lastUri = uri;
+          let keep = true;
+          if (compact && index >= keepTop) {
+            const id = `${member}\n${uri}`;
+            keep = id !== lastKeptApp && isInAppUri(uri, compact);
+            if (keep) lastKeptApp = id;
+          } else if (compact && isInAppUri(uri, compact)) lastKeptApp = `${member}\n${uri}`;
+          if (keep) frames.push(frame(member, uri, lineNo, col, gap));
+          index++;
           gap = false;
         }
         // Anything else (Flutter's prose around a trace, `pid: …` lines) carries no frame.
@@ -132,6 +161,50 @@ export function parseDartStackTrace(text: string): DartTrace {
     ...(obfuscated && buildId ? { buildId } : {}),
     ...(obfuscated ? { offsets } : {}),
   };
+}
+
+/**
+ * The in-app frames of a trace, most recent first, found by searching for `package:<app>/` rather
+ * than reading every line: on a large export most lines are framework frames, and this skips
+ * them at the speed of indexOf. Only when that gives what parseDartStackTrace would: an app
+ * package is known and the trace has no other kind of in-app location (`file:`, `lib/` paths,
+ * web `packages/` paths and scripts) and is not obfuscated; else undefined, and the caller
+ * parses the whole trace.
+ */
+export function inAppFramesByPackage(text: string, appPackages: readonly string[]): DartFrame[] | undefined {
+  // Over 16 KB a trace may pass MAX_FRAMES frames, which only the whole parse counts.
+  if (appPackages.length !== 1 || text.length > 16 * 1024) return undefined;
+  // Only a VM trace (`#0      Foo.bar (package:…)`), whose other in-app locations are `file:`
+  // paths (and, on a web debug VM, URLs): two searches, not a read of every line.
+  if (text.charCodeAt(0) !== 35 /* # */ || /^#\d+\s+abs\s/.test(text.slice(0, 16))) return undefined;
+  if (text.includes('file:') || text.includes('://') || text.includes('*** ***')) return undefined;
+  const marker = `package:${appPackages[0] as string}/`;
+  const frames: DartFrame[] = [];
+  let lastId = '';
+  let lines = 0;
+  let at = text.indexOf(marker);
+  while (at !== -1) {
+    const from = text.lastIndexOf('\n', at) + 1;
+    let end = text.indexOf('\n', at);
+    if (end === -1) end = text.length;
+    if (end - from <= MAX_FRAME_LINE) {
+      let line = text.slice(from, end).trim();
+      const glued = gluedGap(line);
+      if (glued !== undefined) line = glued;
+      const raw = readFrame(line);
+      if (raw && isInAppUri(raw[1], appPackages)) {
+        const id = `${raw[0]}\n${raw[1]}`;
+        if (id !== lastId) {
+          frames.push(frame(raw[0], raw[1], raw[2], raw[3], false));
+          lastId = id;
+        }
+      }
+    }
+    // Past MAX_FRAMES lines the whole parse counts instead of reading: let it decide.
+    if (++lines > MAX_FRAMES) return undefined;
+    at = text.indexOf(marker, end);
+  }
+  return frames;
 }
 
 /** The line without a trailing `<asynchronous suspension>` or Chain gap, when it has one. */
@@ -165,7 +238,12 @@ function readFrame(line: string): RawFrame | undefined {
 
 const LINE_BREAK = /[\r\u2028\u2029]/;
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const isSpace = (c: string) => /\s/.test(c);
+/** `\s` as regular expressions read it; ASCII without a pattern (every frame line asks). */
+const isSpace = (c: string) => {
+  const code = c.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(c);
+};
 
 /**
  * `#0      Foo._bar (package:my_app/src/foo.dart:42:21)` → member, URI, `:line:col`: what
@@ -370,6 +448,8 @@ const cut = (text: string) => (text.length > MAX_FRAME_PART ? text.slice(0, MAX_
 
 /** `<anonymous closure>` → `<fn>`, `<…_async_body>` → `<async>`, `new Foo` → `Foo`. */
 export function normalizeFunction(member: string): string {
+  // Most members have nothing to replace: no lookup, no pattern.
+  if (!member.includes('<') && !member.startsWith('new ') && member.trim() === member) return member;
   // Memoized (bounded): Sentry events repeat the same few members in every event.
   let out = normalized.get(member);
   if (out === undefined) {
@@ -392,7 +472,10 @@ const normalized = new Map<string, string>();
  * (`packages/mara/main.dart`, `http://localhost:8080/packages/mara/main.dart.lib.js`); else empty.
  */
 export function packageOf(uri: string): string {
-  if (uri.startsWith('package:')) return /^package:([^/]+)\//.exec(uri)?.[1] ?? '';
+  if (uri.startsWith('package:')) {
+    const slash = uri.indexOf('/', 8);
+    return slash > 8 ? uri.slice(8, slash) : '';
+  }
   let at = uri.indexOf('packages/');
   while (at > 0 && uri.charCodeAt(at - 1) !== 47 /* / */) at = uri.indexOf('packages/', at + 9);
   if (at < 0) return '';
@@ -404,7 +487,9 @@ export function packageOf(uri: string): string {
 
 export function basename(path: string): string {
   // A scan, not `/[?#].*$/`: that pattern retried from every `#` of a long line.
-  const query = path.search(/[?#]/);
+  const q = path.indexOf('?');
+  const h = path.indexOf('#');
+  const query = q === -1 ? h : h === -1 ? q : Math.min(q, h);
   const clean = query === -1 ? path : path.slice(0, query);
   return clean.slice(Math.max(clean.lastIndexOf('/'), clean.lastIndexOf('\\')) + 1);
 }

@@ -125,7 +125,7 @@ export class CrashGrouper {
     this.baselineStart = this.windowStart - options.windowMs * (options.baselineWindows ?? 7);
     this.appPackage = options.appPackages[0] ?? '';
     this.sampleSize = options.sampleFrames ?? 5;
-    this.traces = new TraceCache(options.appPackages);
+    this.traces = new TraceCache(options.appPackages, undefined, this.sampleSize);
   }
 
   /** One record's text (an NDJSON line or a JSON array element). */
@@ -239,6 +239,13 @@ export class CrashGrouper {
     return fp;
   }
 
+  /** A report that kept only its in-app frames gets its whole trace read back for the sample. */
+  private withAllFrames(crash: Crash): Crash {
+    if (crash.trace === undefined) return crash;
+    const full = new TraceCache(this.options.appPackages, 1, this.sampleSize).get(crash.trace);
+    return { ...crash, frames: full.frames };
+  }
+
   result(): Grouping {
     const { now, windowMs, spikeFactor, minEvents } = this.options;
     const start = this.windowStart;
@@ -283,7 +290,7 @@ export class CrashGrouper {
         trend: isNew ? 'new' : trendOf(g.count, baseline),
         baseline: baseline === null ? null : Math.round(baseline * 100) / 100,
         critical,
-        sample: sampleOf(g.latest, this.sampleSize),
+        sample: sampleOf(this.withAllFrames(g.latest), this.sampleSize),
       });
     }
     groups.sort(

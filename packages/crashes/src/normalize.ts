@@ -1,5 +1,13 @@
 import type * as z from 'zod';
-import { basename, isInAppUri, normalizeFunction, packageOf, parseDartStackTrace } from './dart-stack';
+import {
+  basename,
+  inAppFramesByPackage,
+  isInAppUri,
+  normalizeFunction,
+  packageOf,
+  parseDartStackTrace,
+  type DartFrame,
+} from './dart-stack';
 import {
   BUILD_NUMBER,
   crashReportSchema,
@@ -29,6 +37,11 @@ export interface Crash {
   readonly frames: readonly Frame[];
   /** The frames are the trace cache's, shared by every report with the same trace. */
   readonly sharedFrames: boolean;
+  /**
+   * When `frames` holds only the in-app frames (inAppFramesByPackage): the trace, read again in
+   * full only if this report becomes a group's sample.
+   */
+  readonly trace?: string;
   readonly obfuscated: boolean;
   /** Obfuscated traces: the build and where its top frames are in it (see DartTrace.offsets). */
   readonly buildId?: string;
@@ -42,6 +55,12 @@ export interface Crash {
 }
 
 export type Normalized = { crash: Crash } | { rejected: string };
+
+/**
+ * App reports keep their top frames (a group's sample shows 5) and their in-app frames; the rest
+ * of a trace is read and dropped.
+ */
+export const SAMPLE_FRAMES = 5;
 
 /** Messages are cut here before any pattern sees them: nothing longer helps a human or a group. */
 export const MAX_MESSAGE = 8192;
@@ -64,47 +83,50 @@ interface ParsedTrace {
  */
 
 export class TraceCache {
-  // Buckets by length, confirmed with ===: comparing two equal 5 KB strings is a memcmp, while a
-  // Map keyed by the text would hash every report's fresh copy of it character by character.
-  private readonly byLength = new Map<number, ParsedTrace[]>();
-  private size = 0;
+  // Keyed by the text: hashing a fresh 2 KB string is one pass, while buckets by length (tried
+  // before) scanned hundreds of traces sharing long prefixes once exports got varied.
+  private readonly traces = new Map<string, ParsedTrace>();
   constructor(
     private readonly appPackages: readonly string[],
     private readonly limit = 5_000,
+    private readonly keepTop = SAMPLE_FRAMES,
   ) {}
 
+  /** The in-app frames alone, when they can be found without reading the whole trace. */
+  inAppOnly(text: string): ParsedTrace | undefined {
+    const frames = inAppFramesByPackage(text, this.appPackages);
+    if (!frames) return undefined;
+    return { text, obfuscated: false, frames: frames.map((f) => this.frameOf(f)) };
+  }
+
+  private frameOf(f: DartFrame): Frame {
+    const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
+      function: f.function,
+      uri: f.uri,
+      package: f.package,
+      file: f.file,
+      inApp: isInAppUri(f.uri, this.appPackages),
+    };
+    if (f.line !== undefined) frame.line = f.line;
+    if (f.column !== undefined) frame.column = f.column;
+    return frame;
+  }
+
   get(text: string): ParsedTrace {
-    const bucket = this.byLength.get(text.length);
-    if (bucket) for (const hit of bucket) if (hit.text === text) return hit;
-    const trace = parseDartStackTrace(text);
+    const hit = this.traces.get(text);
+    if (hit) return hit;
+    const trace = parseDartStackTrace(text, { compactFor: this.appPackages, keepTop: this.keepTop });
     const parsed: ParsedTrace = {
       text,
       obfuscated: trace.obfuscated,
       ...(trace.buildId ? { buildId: trace.buildId } : {}),
       ...(trace.offsets ? { offsets: trace.offsets.slice(0, 16) } : {}),
-      frames: trace.frames.map((f) => {
-        const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
-          function: f.function,
-          uri: f.uri,
-          package: f.package,
-          file: f.file,
-          inApp: isInAppUri(f.uri, this.appPackages),
-        };
-        if (f.line !== undefined) frame.line = f.line;
-        if (f.column !== undefined) frame.column = f.column;
-        return frame;
-      }),
+      frames: trace.frames.map((f) => this.frameOf(f)),
     };
     // Obfuscated traces differ in every report (pid, addresses): caching them would only churn.
     if (!trace.obfuscated) {
-      if (this.size >= this.limit) {
-        this.byLength.clear();
-        this.size = 0;
-      }
-      const list = this.byLength.get(text.length);
-      if (list) list.push(parsed);
-      else this.byLength.set(text.length, [parsed]);
-      this.size++;
+      if (this.traces.size >= this.limit) this.traces.clear();
+      this.traces.set(text, parsed);
     }
     return parsed;
   }
@@ -157,19 +179,21 @@ function withoutNulls(value: unknown, depth: number): unknown {
     }
     return copy ?? value;
   }
-  let copy: Record<string, unknown> | undefined;
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    const v = (value as Record<string, unknown>)[key];
-    if (v === null) {
-      copy ??= { ...value };
-      delete copy[key];
-      continue;
-    }
-    const w = withoutNulls(v, depth - 1);
-    if (w !== v) (copy ??= { ...value })[key] = w;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let changed = false;
+  const values: unknown[] = new Array(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    const v = record[keys[k] as string];
+    const w = v === null ? null : withoutNulls(v, depth - 1);
+    values[k] = w;
+    if (w !== v || v === null) changed = true;
   }
-  return copy ?? value;
+  if (!changed) return value;
+  // A new object with the non-null members: `delete` on a copy would slow every later read of it.
+  const out: Record<string, unknown> = {};
+  for (let k = 0; k < keys.length; k++) if (values[k] !== null) out[keys[k] as string] = values[k];
+  return out;
 }
 
 /** A reason that stays the same across reports (no values), so rejections can be counted by it. */
@@ -182,12 +206,14 @@ function describeIssue(error: z.ZodError): string {
 }
 
 function fromApp(r: CrashReport, traces: TraceCache): Crash {
-  const trace = traces.get(r.stackTrace);
+  const inApp = traces.inAppOnly(r.stackTrace);
+  const trace = inApp ?? traces.get(r.stackTrace);
   const crash: Crash = {
+    ...(inApp ? { trace: r.stackTrace } : {}),
     type: cap(r.type, MAX_TYPE),
     message: cap(r.message, MAX_MESSAGE),
     frames: trace.frames,
-    sharedFrames: true,
+    sharedFrames: !inApp,
     obfuscated: trace.obfuscated,
     ...(trace.buildId ? { buildId: trace.buildId } : {}),
     ...(trace.offsets ? { offsets: trace.offsets } : {}),
