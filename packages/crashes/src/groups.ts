@@ -137,11 +137,12 @@ export class CrashGrouper {
       this.reject('not valid JSON');
       return;
     }
-    this.addValue(value);
+    this.addValue(value, text.includes('null'));
   }
 
-  addValue(value: unknown): void {
-    const normalized = normalizeReport(value, this.options.appPackages, this.traces);
+  /** `mayHaveNulls`: false when the record's text has no `null` (see normalizeReport). */
+  addValue(value: unknown, mayHaveNulls = true): void {
+    const normalized = normalizeReport(value, this.options.appPackages, this.traces, mayHaveNulls);
     if ('rejected' in normalized) this.reject(normalized.rejected);
     else this.add(normalized.crash);
   }
@@ -242,7 +243,7 @@ export class CrashGrouper {
   /** A report that kept only its in-app frames gets its whole trace read back for the sample. */
   private withAllFrames(crash: Crash): Crash {
     if (crash.trace === undefined) return crash;
-    const full = new TraceCache(this.options.appPackages, 1, this.sampleSize).get(crash.trace);
+    const full = new TraceCache(this.options.appPackages, 1, this.sampleSize).parse(crash.trace);
     return { ...crash, frames: full.frames };
   }
 

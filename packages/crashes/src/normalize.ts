@@ -70,33 +70,79 @@ export const MAX_TYPE = 256;
 const cap = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 interface ParsedTrace {
-  readonly text: string;
   readonly frames: readonly Frame[];
   readonly obfuscated: boolean;
   readonly buildId?: string;
   readonly offsets?: readonly string[];
+  /** `frames` holds only the in-app frames (inAppFramesByPackage): the sample reads the trace again. */
+  readonly inAppOnly?: boolean;
+  /** Held by the cache: every report with this trace gets the same frames array. */
+  readonly shared?: boolean;
+}
+
+interface CachedTrace {
+  readonly text: string;
+  readonly parsed: ParsedTrace;
 }
 
 /**
  * Parsed traces by their text: the same bug in the same build prints the same trace, so a large
  * export parses each distinct trace once. Bounded, so memory stays flat.
+ *
+ * A trace is kept only the second time it is seen (by a hash sampled from its text): on a varied
+ * export most traces occur once, and keeping each of those until the cache fills only fed the
+ * garbage collector's old space (peak RSS grew with the input). The hash decides admission
+ * alone; a hit is always the same text (a Map keyed by it), so a collision costs a parse, never
+ * a wrong frame.
  */
-
 export class TraceCache {
-  // Keyed by the text: hashing a fresh 2 KB string is one pass, while buckets by length (tried
-  // before) scanned hundreds of traces sharing long prefixes once exports got varied.
-  private readonly traces = new Map<string, ParsedTrace>();
+  // Buckets by length, confirmed with ===: comparing two equal strings is a memcmp, while a Map
+  // keyed by the text hashes every report's fresh copy of it in full. The cache is small (and
+  // admits only repeated traces), so a bucket holds one or two.
+  private readonly byLength = new Map<number, CachedTrace[]>();
+  private size = 0;
+  /** Hashes of traces seen once (numbers: no text is kept for them). */
+  private readonly seen = new Set<number>();
+  private missesWhenFull = 0;
   constructor(
     private readonly appPackages: readonly string[],
-    private readonly limit = 5_000,
+    private readonly limit = 512,
     private readonly keepTop = SAMPLE_FRAMES,
   ) {}
 
+  /** What grouping needs of a trace: its in-app frames when they can be found by search, else a full read. */
+  read(text: string): ParsedTrace {
+    const bucket = this.byLength.get(text.length);
+    if (bucket) for (const hit of bucket) if (hit.text === text) return hit.parsed;
+    const parsed = this.inAppOnly(text) ?? this.parse(text);
+    // Obfuscated traces differ in every report (pid, addresses): caching them would only churn.
+    if (parsed.obfuscated) return parsed;
+    if (this.size >= this.limit) {
+      // Full: keep what is there until many misses say the export has moved on to other traces.
+      if (++this.missesWhenFull < this.limit * REFILL_AFTER) return parsed;
+      this.byLength.clear();
+      this.size = 0;
+      this.missesWhenFull = 0;
+    }
+    const h = sampledHash(text);
+    if (!this.seen.has(h)) {
+      if (this.seen.size >= MAX_SEEN) this.seen.clear();
+      this.seen.add(h);
+      return parsed;
+    }
+    const kept = { ...parsed, shared: true };
+    const list = this.byLength.get(text.length);
+    if (list) list.push({ text, parsed: kept });
+    else this.byLength.set(text.length, [{ text, parsed: kept }]);
+    this.size++;
+    return kept;
+  }
+
   /** The in-app frames alone, when they can be found without reading the whole trace. */
-  inAppOnly(text: string): ParsedTrace | undefined {
+  private inAppOnly(text: string): ParsedTrace | undefined {
     const frames = inAppFramesByPackage(text, this.appPackages);
     if (!frames) return undefined;
-    return { text, obfuscated: false, frames: frames.map((f) => this.frameOf(f)) };
+    return { obfuscated: false, inAppOnly: true, frames: frames.map((f) => this.frameOf(f)) };
   }
 
   private frameOf(f: DartFrame): Frame {
@@ -112,31 +158,44 @@ export class TraceCache {
     return frame;
   }
 
-  get(text: string): ParsedTrace {
-    const hit = this.traces.get(text);
-    if (hit) return hit;
+  /** The whole trace read (its top frames and in-app frames kept), never cached. */
+  parse(text: string): ParsedTrace {
     const trace = parseDartStackTrace(text, { compactFor: this.appPackages, keepTop: this.keepTop });
-    const parsed: ParsedTrace = {
-      text,
+    return {
       obfuscated: trace.obfuscated,
       ...(trace.buildId ? { buildId: trace.buildId } : {}),
       ...(trace.offsets ? { offsets: trace.offsets.slice(0, 16) } : {}),
       frames: trace.frames.map((f) => this.frameOf(f)),
     };
-    // Obfuscated traces differ in every report (pid, addresses): caching them would only churn.
-    if (!trace.obfuscated) {
-      if (this.traces.size >= this.limit) this.traces.clear();
-      this.traces.set(text, parsed);
-    }
-    return parsed;
   }
 }
+
+/**
+ * FNV-1a over the length, about 128 characters spread over the text and its last 32: a few
+ * hundred operations however long the trace. Only for admission to the cache (see TraceCache).
+ */
+function sampledHash(text: string): number {
+  const n = text.length;
+  let h = (0x811c9dc5 ^ n) >>> 0;
+  const step = (n >> 7) + 1;
+  for (let i = 0; i < n; i += step) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(0, n - 32); i < n; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  // 30 bits: a small integer to V8, stored in the set without an allocation.
+  return h & 0x3fffffff;
+}
+
+/** Hashes remembered for admission (numbers only: a few hundred KB at most). */
+const MAX_SEEN = 1 << 16;
+/** A full cache is refilled after this many misses per entry: rarely, so entries seldom die old. */
+const REFILL_AFTER = 16;
 
 /** Reads one JSON value as an app report or a Sentry event; anything else is rejected with why. */
 export function normalizeReport(
   value: unknown,
   appPackages: readonly string[],
   traces: TraceCache = new TraceCache(appPackages),
+  /** False when the record's JSON text has no `null` anywhere: nothing to strip then. */
+  mayHaveNulls = true,
 ): Normalized {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return {
@@ -146,7 +205,7 @@ export function normalizeReport(
   if ('exception' in value) {
     // Sentry writes absent values as `null` (`"function": null`) and, in older events, the
     // exception list bare (`"exception": [...]`): both mean what the protocol's usual shape says.
-    const event = asSentryShape(value as Record<string, unknown>);
+    const event = asSentryShape(value as Record<string, unknown>, mayHaveNulls);
     if (isSentryEvent(event)) return fromSentry(event, appPackages);
     const parsed = sentryEventSchema.safeParse(event);
     if (!parsed.success) return { rejected: `Sentry event: ${describeIssue(parsed.error)}` };
@@ -163,8 +222,8 @@ export function normalizeReport(
 const NULL_DEPTH = 8;
 
 /** The event without `null` members (copied only where it has some), `exception: [...]` wrapped. */
-export function asSentryShape(event: Record<string, unknown>): Record<string, unknown> {
-  const out = withoutNulls(event, NULL_DEPTH) as Record<string, unknown>;
+export function asSentryShape(event: Record<string, unknown>, mayHaveNulls = true): Record<string, unknown> {
+  const out = mayHaveNulls ? (withoutNulls(event, NULL_DEPTH) as Record<string, unknown>) : event;
   return Array.isArray(out.exception) ? { ...out, exception: { values: out.exception } } : out;
 }
 
@@ -206,17 +265,14 @@ function describeIssue(error: z.ZodError): string {
 }
 
 function fromApp(r: CrashReport, traces: TraceCache): Crash {
-  const inApp = traces.inAppOnly(r.stackTrace);
-  const trace = inApp ?? traces.get(r.stackTrace);
-  const crash: Crash = {
-    ...(inApp ? { trace: r.stackTrace } : {}),
+  const trace = traces.read(r.stackTrace);
+  // One object literal, optional members set after: spreads of `{}` cost an object each per report.
+  const crash: { -readonly [K in keyof Crash]: Crash[K] } = {
     type: cap(r.type, MAX_TYPE),
     message: cap(r.message, MAX_MESSAGE),
     frames: trace.frames,
-    sharedFrames: !inApp,
+    sharedFrames: trace.shared === true,
     obfuscated: trace.obfuscated,
-    ...(trace.buildId ? { buildId: trace.buildId } : {}),
-    ...(trace.offsets ? { offsets: trace.offsets } : {}),
     fatal: r.fatal,
     platform: r.platform.toLowerCase(),
     appVersion: r.appVersion,
@@ -224,6 +280,9 @@ function fromApp(r: CrashReport, traces: TraceCache): Crash {
     timestamp: parseIsoTimestamp(r.timestamp),
     userId: r.userId,
   };
+  if (trace.inAppOnly) crash.trace = r.stackTrace;
+  if (trace.buildId) crash.buildId = trace.buildId;
+  if (trace.offsets) crash.offsets = trace.offsets;
   return crash;
 }
 
