@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import type { RunContext, Runtime } from '@sre-toolkit/action';
 import type { GitHubClientOptions } from '@sre-toolkit/github';
 import { syncCrashIssues, type CrashIssueStore } from './crash-issues';
-import { crashIssueStoreFor } from './crash-issues-github';
 import { formatBytes } from './byte-size';
 import { toDigest, windowLabel, type Digest, type DigestContext } from './digest';
 import { digestMarkdown } from './digest-summary';
@@ -109,7 +108,10 @@ export async function trackCrashIssues(
   digest: Digest,
   options: TrackOptions,
 ): Promise<Digest> {
-  const store = options.store ?? crashIssueStoreFor(rt, ctx, options.github);
+  // Loaded only here: the GitHub client (Octokit, undici) is most of the bundle, and a digest
+  // without `issues: true` never needs it (start-up time, bench/crash-digest).
+  const store =
+    options.store ?? (await import('./crash-issues-github')).crashIssueStoreFor(rt, ctx, options.github);
   if (!store) return digest;
   try {
     const tracked = await syncCrashIssues(digest, store, {
