@@ -137,12 +137,12 @@ export class CrashGrouper {
       this.reject('not valid JSON');
       return;
     }
-    this.addValue(value, text.includes('null'));
+    this.addValue(value, text);
   }
 
-  /** `mayHaveNulls`: false when the record's text has no `null` (see normalizeReport). */
-  addValue(value: unknown, mayHaveNulls = true): void {
-    const normalized = normalizeReport(value, this.options.appPackages, this.traces, mayHaveNulls);
+  /** `text`: the record's JSON text, when known (see normalizeReport). */
+  addValue(value: unknown, text?: string): void {
+    const normalized = normalizeReport(value, this.options.appPackages, this.traces, text);
     if ('rejected' in normalized) this.reject(normalized.rejected);
     else this.add(normalized.crash);
   }

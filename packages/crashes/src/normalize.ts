@@ -194,8 +194,8 @@ export function normalizeReport(
   value: unknown,
   appPackages: readonly string[],
   traces: TraceCache = new TraceCache(appPackages),
-  /** False when the record's JSON text has no `null` anywhere: nothing to strip then. */
-  mayHaveNulls = true,
+  /** The value's JSON text, when known: without a `null` in it, a Sentry event has none to strip. */
+  text?: string,
 ): Normalized {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return {
@@ -205,7 +205,10 @@ export function normalizeReport(
   if ('exception' in value) {
     // Sentry writes absent values as `null` (`"function": null`) and, in older events, the
     // exception list bare (`"exception": [...]`): both mean what the protocol's usual shape says.
-    const event = asSentryShape(value as Record<string, unknown>, mayHaveNulls);
+    const event = asSentryShape(
+      value as Record<string, unknown>,
+      text === undefined || text.includes('null'),
+    );
     if (isSentryEvent(event)) return fromSentry(event, appPackages);
     const parsed = sentryEventSchema.safeParse(event);
     if (!parsed.success) return { rejected: `Sentry event: ${describeIssue(parsed.error)}` };
