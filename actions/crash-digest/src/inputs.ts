@@ -62,6 +62,9 @@ export const inputs = {
   'digest-file': input(text()),
   scrub: input(bool(), 'true'),
   mention: input(rule(parseMentions)),
+  issues: input(bool(), 'false'),
+  'github-token': input(text(), '${{ github.token }}', { secret: secret.value }),
+  'github-timeout': input(wait(), '60s'),
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),
 };

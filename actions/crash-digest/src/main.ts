@@ -5,14 +5,20 @@ import {
   collectDigest,
   digestMessages,
   publishDigest,
+  trackCrashIssues,
   windowLabel,
+  type CrashIssueStore,
 } from '@sre-toolkit/crashes';
 import { sendMessages, type Transport } from '@sre-toolkit/discord';
 import { inputs } from './inputs';
 
 export const USER_AGENT = 'sre-toolkit-crash-digest/1.0 (+https://github.com/features/actions)';
 
-export async function run(rt: Runtime, transport?: Transport): Promise<void> {
+export async function run(
+  rt: Runtime,
+  transport?: Transport,
+  seams: { store?: CrashIssueStore } = {},
+): Promise<void> {
   const parsed = parseInputs(inputs, rt);
   if (!parsed.ok) return reportInputErrors(rt, parsed.errors);
   const i = parsed.value;
@@ -44,7 +50,15 @@ export async function run(rt: Runtime, transport?: Transport): Promise<void> {
     scrub: i.scrub,
   });
   if ('error' in collected) return rt.setFailed(collected.error);
-  const { digest, partial } = collected;
+  const { partial } = collected;
+  const digest = i.issues
+    ? await trackCrashIssues(rt, ctx, collected.digest, {
+        github: { token: i['github-token'], userAgent: USER_AGENT, budgetMs: i['github-timeout'] },
+        windowLabel: windowLabel(i.window),
+        readOnly: i['dry-run'],
+        ...(seams.store ? { store: seams.store } : {}),
+      })
+    : collected.digest;
   const view = {
     where: i['app-package'][0] || ctx.repository || 'the app',
     url: ctx.runUrl,

@@ -9,7 +9,7 @@ import {
   tempDataDir,
 } from './server-process';
 
-/** A fatal report of bug `n`: its own in-app frames and message, so its own fp:v1 group. */
+/** A fatal report of bug `n`: its own in-app frames and message, so its own fp:v2 group. */
 const bug = (n: number, overrides: Record<string, unknown> = {}) =>
   appReport({
     type: 'StateError',
@@ -77,7 +77,7 @@ describe('crash-intake bundle: real-time alerts', () => {
       Platform: '`ios`',
       'Count so far': '1',
     });
-    expect(fields.Fingerprint).toMatch(/^`fp:v1:[0-9a-f]{16}`$/);
+    expect(fields.Fingerprint).toMatch(/^`fp:v2:[0-9a-f]{16}`$/);
   });
 
   it('keeps a storm of one crash to that one alert', async () => {

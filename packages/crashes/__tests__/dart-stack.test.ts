@@ -77,7 +77,7 @@ describe('parseDartStackTrace', () => {
     expect(t.folded).toBe(2);
   });
 
-  it('recognizes an obfuscated trace and takes no frames from it', () => {
+  it('recognizes an obfuscated trace: no frames, but its build id and frame offsets', () => {
     const t = parseDartStackTrace(
       [
         'Warning: This VM has been configured to produce stack traces that violate the Dart standard.',
@@ -88,7 +88,14 @@ describe('parseDartStackTrace', () => {
         '#01 abs 000000723d5f0e3b virt 000000000019ee3b _kDartIsolateSnapshotInstructions+0x19ee3b',
       ].join('\n'),
     );
-    expect(t).toEqual({ frames: [], obfuscated: true, asyncGaps: 0, folded: 0 });
+    expect(t).toEqual({
+      frames: [],
+      obfuscated: true,
+      asyncGaps: 0,
+      folded: 0,
+      buildId: 'c8da4f3b7ae1a6b3d2e1c1a9bd5e8d7f',
+      offsets: ['virt:1e26d7', 'virt:19ee3b'],
+    });
   });
 
   it('reads package:stack_trace terse frames and its asynchronous gap line', () => {

@@ -65,21 +65,21 @@ describe('digest messages', () => {
       '**176** reports · **8** groups · **17** fatal · **123** users affected · **3** rejected',
     );
     expect(summary?.fields?.map((f) => f.name)).toEqual([
-      '1. ClientException: Request to \\<url\\> failed for \\<email\\> from \\<ip\\>: \\<int\\> \\(Authorization: Bearer \\[token\\]\\)',
+      '1. ClientException: Request to \\<url\\> failed for \\<email\\> from \\<ip\\>: \\<num\\> \\(Authorization: Bearer \\[token\\]\\)',
       '2. \\_TypeError: Null check operator used on a null value',
-      '3. SocketException: Connection refused \\(OS Error: Connection refused, errno = \\<int\\>\\), address = \\<ip\\>, port = \\<int\\>',
-      '4. FormatException: Invalid radix-\\<int\\> number \\(at character \\<int\\>\\)',
+      '3. SocketException: Connection refused \\(OS Error: Connection refused, errno = \\<num\\>\\), address = \\<ip\\>, port = \\<num\\>',
+      '4. FormatException: Invalid radix-\\<num\\> number \\(at character \\<num\\>\\)',
       '5. StateError: Bad state: No element',
-      '6. RangeError: RangeError \\(index\\): Invalid value: Not in inclusive range \\<int\\>..\\<int\\>: \\<int\\>',
+      '6. RangeError: RangeError \\(index\\): Invalid value: Not in inclusive range \\<num\\>..\\<num\\>: \\<num\\>',
       '7. StateError: Bad state: No element',
       '8. StackOverflowError: Stack Overflow',
     ]);
     expect(summary?.fields?.[0]?.value).toBe(
-      '**60** events ↑ (baseline 2/window) · **30** users · v2.4.0 · android, ios · 📈 spike\n`api_client.dart in ApiClient._send`\n`fp:v1:550e608aeeeb7044`',
+      '**60** events ↑ (baseline 2/window) · **30** users · v2.4.0 · android, ios · 📈 spike\n`api_client.dart in ApiClient._send`\n`fp:v2:7e0c20ff35f99694`',
     );
     expect(news?.title).toBe('🆕 1 new group');
     expect(news?.description).toBe('• StateError: Bad state: No element: **12** events, 9 users');
-    expect(news?.footer?.text).toBe('fp:v1 · window 2026-11-27T06:00:00.000Z → 2026-11-28T06:00:00.000Z');
+    expect(news?.footer?.text).toBe('fp:v2 · window 2026-11-27T06:00:00.000Z → 2026-11-28T06:00:00.000Z');
     expect(msg?.allowed_mentions).toEqual({ parse: [], users: [], roles: [] });
   });
 
@@ -115,9 +115,9 @@ describe('digest messages', () => {
     );
     expect(msg?.embeds?.[0]?.color).toBe(0xd1242f);
     expect(msg?.embeds?.[0]?.fields?.map((f) => f.name)).toEqual([
-      '📈 spike: ClientException: Request to \\<url\\> failed for \\<email\\> from \\<ip\\>: \\<int\\> \\(Authorization: Bearer \\[token\\]\\)',
+      '📈 spike: ClientException: Request to \\<url\\> failed for \\<email\\> from \\<ip\\>: \\<num\\> \\(Authorization: Bearer \\[token\\]\\)',
       '🆕 new fatal: StateError: Bad state: No element',
-      '🔁 regressed: RangeError: RangeError \\(index\\): Invalid value: Not in inclusive range \\<int\\>..\\<int\\>: \\<int\\>',
+      '🔁 regressed: RangeError: RangeError \\(index\\): Invalid value: Not in inclusive range \\<num\\>..\\<num\\>: \\<num\\>',
     ]);
   });
 

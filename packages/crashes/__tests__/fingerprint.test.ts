@@ -37,12 +37,12 @@ const profile = `#0      Iterable.firstWhere (dart:core/iterable.dart:759:5)
 #1      ProfileRepository.primaryAddress (package:mara/src/profile/profile_repository.dart:77:20)
 #2      _ProfilePageState.build (package:mara/src/profile/profile_page.dart:45:31)`;
 
-describe('fingerprintCrash (fp:v1)', () => {
+describe('fingerprintCrash (fp:v2)', () => {
   it('keeps one bug one group across app versions: lines, columns and gaps do not count', () => {
     const a = fp(cartV23);
     const b = fp(cartV24, { appVersion: '2.4.1', message: 'Bad state: No element' });
     expect(a.fingerprint).toBe(b.fingerprint);
-    expect(a.fingerprint).toMatch(/^fp:v1:[0-9a-f]{16}$/);
+    expect(a.fingerprint).toMatch(/^fp:v2:[0-9a-f]{16}$/);
     expect(a.components).toEqual([
       'mara/cart_service.dart CartService.applyCoupon',
       'mara/cart_page.dart _CartPageState._onApply.<fn>',
@@ -109,26 +109,59 @@ describe('fingerprintCrash (fp:v1)', () => {
     const b = fp('', { message: 'index 9 for user 1001' });
     expect(a.basis).toBe('message');
     expect(a.fingerprint).toBe(b.fingerprint);
-    expect(a.components).toEqual(['index <int> for user <int>']);
+    expect(a.components).toEqual(['index <num> for user <num>']);
     expect(a.culprit).toBe('');
   });
 
-  it('groups obfuscated traces by type + parameterized message, never by address', () => {
-    const obf = (addr: string, n: number) =>
+  it('groups obfuscated traces by build and frame offsets: runs (abs) differ, crash sites split', () => {
+    // The format of `flutter build --obfuscate --split-debug-info` (Flutter docs, "Obfuscating
+    // Dart code"): abs changes with every run (ASLR), virt is the offset inside this build.
+    const obf = (abs: string, virts: string[], build = 'c8da4f3b7ae1a6b3d2e1c1a9bd5e8d7f') =>
       fp(
-        `*** *** *** *** *** *** *** *** *** *** *** *** *** *** *** ***\n#00 abs ${addr} virt 00000000001e26d7 _kDartIsolateSnapshotInstructions+0x1e26d7`,
-        { type: 'FormatException', message: `Invalid radix-10 number (at character ${n})` },
+        [
+          '*** *** *** *** *** *** *** *** *** *** *** *** *** *** *** ***',
+          'pid: 19394, tid: 19412, name 1.ui',
+          `build_id: '${build}'`,
+          'isolate_dso_base: 723d452000, vm_dso_base: 723d452000',
+          ...virts.map(
+            (v, k) =>
+              `    #0${k} abs ${abs}${k} virt ${v} _kDartIsolateSnapshotInstructions+0x${v.replace(/^0+/, '')}`,
+          ),
+        ].join('\n'),
+        { type: '_TypeError', message: 'Null check operator used on a null value' },
       );
-    expect(obf('000000723d6346d7', 1).fingerprint).toBe(obf('0000007a11111111', 4).fingerprint);
-    expect(obf('000000723d6346d7', 1).basis).toBe('message');
-    expect(obf('000000723d6346d7', 1).fingerprint).not.toBe(
-      fp('', { type: 'FormatException', message: 'Unexpected character' }).fingerprint,
+    const siteA = ['00000000001e26d7', '000000000019ee3b'];
+    const siteB = ['0000000000250b11', '000000000019ee3b'];
+    const a1 = obf('000000723d6346d', siteA);
+    expect(a1.basis).toBe('addresses');
+    expect(a1.components).toEqual(['build c8da4f3b7ae1a6b3d2e1c1a9bd5e8d7f', 'virt:1e26d7', 'virt:19ee3b']);
+    expect(a1.culprit).toBe('virt:1e26d7 (build c8da4f3b)');
+    expect(obf('0000007a1111111', siteA).fingerprint).toBe(a1.fingerprint);
+    expect(obf('000000723d6346d', siteB).fingerprint).not.toBe(a1.fingerprint);
+    expect(obf('000000723d6346d', siteA, 'ffff4f3b7ae1a6b3d2e1c1a9bd5e8d7f').fingerprint).not.toBe(
+      a1.fingerprint,
     );
+  });
+
+  it('reads the offset from the symbol when an older engine prints no virt', () => {
+    const old = (abs: string) =>
+      fp(
+        `*** *** *** *** *** *** *** *** *** *** *** *** *** *** *** ***\n#00 abs ${abs} _kDartIsolateSnapshotInstructions+0x1e26d7`,
+        {
+          type: 'FormatException',
+          message: 'Invalid radix-10 number (at character 1)',
+        },
+      );
+    expect(old('000000723d6346d7').components).toEqual([
+      'build unknown',
+      '_kDartIsolateSnapshotInstructions:1e26d7',
+    ]);
+    expect(old('000000723d6346d7').fingerprint).toBe(old('0000007a11111111').fingerprint);
   });
 
   it('titles a group with its type and parameterized message', () => {
     expect(groupTitle(crash('', { message: 'user 42 not found at  10:00' }))).toBe(
-      'StateError: user <int> not found at <time>',
+      'StateError: user <num> not found at <time>',
     );
     expect(groupTitle(crash('', { message: '' }))).toBe('StateError');
   });

@@ -22,9 +22,9 @@ describe('parameterize', () => {
     ['retry in 30 seconds', 'retry in <duration>'],
     ['bad pointer 0x7ffdf000', 'bad pointer <hex>'],
     ['session 5e8f9a0b1c2d', 'session <hex>'],
-    ['index 12 of 7', 'index <int> of <int>'],
-    ['Not in inclusive range 0..4: 7', 'Not in inclusive range <int>..<int>: <int>'],
-    ['ratio 3.14 too high', 'ratio <float> too high'],
+    ['index 12 of 7', 'index <num> of <num>'],
+    ['Not in inclusive range 0..4: 7', 'Not in inclusive range <num>..<num>: <num>'],
+    ['ratio 3.14 too high', 'ratio <num> too high'],
     ['name="Jane" enabled=true', 'name=<str> enabled=<bool>'],
     ["mode='dark'", 'mode=<str>'],
     ['Null check operator used on a null value', 'Null check operator used on a null value'],
@@ -34,7 +34,7 @@ describe('parameterize', () => {
 
   it('applies e-mail before host name and URL before integer, in REFERENCE order', () => {
     expect(parameterize('mail a@b.com via https://x.io:8080/p/7 as 7')).toBe(
-      'mail <email> via <url> as <int>',
+      'mail <email> via <url> as <num>',
     );
   });
 });

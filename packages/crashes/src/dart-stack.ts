@@ -29,28 +29,63 @@ export interface DartTrace {
   readonly folded: number;
   /** Lines not parsed (longer than MAX_FRAME_LINE, or after MAX_FRAMES frames); absent when none. */
   readonly skipped?: number;
+  /** Obfuscated traces: the `build_id: '…'` of the header, when printed. */
+  readonly buildId?: string;
+  /**
+   * Obfuscated traces: where each frame is in the build, most recent first: the `virt` offset, else
+   * the `_kDartIsolateSnapshotInstructions+0x…` offset (both stable for one build, unlike `abs`).
+   */
+  readonly offsets?: string[];
 }
 
-/** Longer lines are counted, not parsed: no frame is that long, and every line costs a pattern. */
-export const MAX_FRAME_LINE = 2048;
+/**
+ * Longer lines are counted, not parsed. Minified web traces print frames of 100 KB and more, and
+ * every line is read by scans and linear patterns, so the cap is about memory, not time.
+ */
+export const MAX_FRAME_LINE = 256 * 1024;
+/** Members and locations are cut to this for grouping and display. */
+const MAX_FRAME_PART = 1024;
 /**
  * Frames after these are counted, not parsed; grouping looks at the top few anyway. Recursion
  * (a frame repeating the one before) does not count, so a deep recursion still reaches its caller.
  */
 export const MAX_FRAMES = 200;
-const OBFUSCATED_FRAME = /^#\d+\s+abs\s+[0-9a-fA-F]+/;
+// `#00 abs 000000723d6346d7 virt 00000000001e26d7 _kDartIsolateSnapshotInstructions+0x1e26d7`
+const OBFUSCATED_FRAME = /^#\d+\s+abs\s+([0-9a-fA-F]+)(?:\s+virt\s+([0-9a-fA-F]+))?(?:\s+(\S+))?/;
 const OBFUSCATED_HEADER = /^\*\*\* \*\*\* \*\*\*/;
+const BUILD_ID = /^build_id:\s*'([0-9a-fA-F]{1,64})'/;
+const ASYNC_SUSPENSION = '<asynchronous suspension>';
 const ASYNC_GAP = /^(?:#\d+\s+)?<asynchronous suspension>$|^={5,} asynchronous gap ={5,}$/;
-// package:stack_trace's terse/Chain form: `package:mara/src/a.dart 42:21  Foo.bar`.
-const TERSE_FRAME = /^((?:package|dart|file|org-dartlang-sdk):\S+)(?:\s+(\d+)(?::(\d+))?)?\s+(\S.*)$/;
+const CHAIN_GAP = '===== asynchronous gap';
 
-export function parseDartStackTrace(text: string): DartTrace {
+/** A frame as read from one line, before it is normalized. */
+type RawFrame = [member: string, uri: string, line: string | undefined, column: string | undefined];
+
+export interface ParseOptions {
+  /**
+   * Keep only what grouping needs: the first `keepTop` frames (the sample) and the in-app frames
+   * for these packages, each once per run of repeats. Other frames are read, counted and dropped:
+   * a large export then builds a few frame objects per report, not sixty.
+   */
+  readonly compactFor?: readonly string[];
+  readonly keepTop?: number;
+}
+
+export function parseDartStackTrace(text: string, options: ParseOptions = {}): DartTrace {
   const frames: DartFrame[] = [];
+  const compact = options.compactFor;
+  const keepTop = options.keepTop ?? 5;
+  let lastMember = '';
+  let lastUri: string | undefined;
+  let lastKeptApp: string | undefined;
   let obfuscated = false;
+  let buildId: string | undefined;
+  const offsets: string[] = [];
   let asyncGaps = 0;
   let folded = 0;
   let skipped = 0;
   let distinct = 0;
+  let index = 0;
   let gap = false;
   let start = 0;
   while (start <= text.length) {
@@ -62,47 +97,153 @@ export function parseDartStackTrace(text: string): DartTrace {
       if (text.slice(from, end).trim()) skipped++;
       continue;
     }
-    const line = text.slice(from, end).trim();
+    let line = text.slice(from, end).trim();
     if (!line) continue;
-    if (ASYNC_GAP.test(line)) {
+    const c0 = line.charCodeAt(0);
+    // Cheap first-character checks before any pattern: most lines are frames.
+    if (
+      (c0 === 60 /* < */ || c0 === 61 /* = */ || (c0 === 35 && line.endsWith('>'))) &&
+      ASYNC_GAP.test(line)
+    ) {
       asyncGaps++;
       gap = true;
       continue;
     }
-    if (line === '...' || /^\.\.\.\s/.test(line)) {
+    // A gap glued to the end of a frame line (a lost line break): the frame, then the gap.
+    let gapAfter = false;
+    const glued = gluedGap(line);
+    if (glued !== undefined) {
+      line = glued;
+      gapAfter = true;
+    }
+    if (c0 === 46 /* . */ && (line === '...' || /^\.\.\.\s/.test(line))) {
       folded++;
-      continue;
-    }
-    if (OBFUSCATED_HEADER.test(line) || OBFUSCATED_FRAME.test(line)) {
+    } else if (c0 === 42 /* * */ && OBFUSCATED_HEADER.test(line)) {
       obfuscated = true;
-      continue;
+    } else if (c0 === 98 /* b */ && line.startsWith('build_id:')) {
+      buildId = BUILD_ID.exec(line)?.[1]?.toLowerCase() ?? buildId;
+    } else {
+      const abs = c0 === 35 /* # */ && line.includes(' abs ') ? OBFUSCATED_FRAME.exec(line) : null;
+      if (abs) {
+        obfuscated = true;
+        if (offsets.length < MAX_FRAMES) offsets.push(offsetOf(abs[2], abs[3], abs[1] ?? ''));
+      } else {
+        const raw = readFrame(line);
+        if (raw) {
+          const [member, uri, lineNo, col] = raw;
+          if (lastMember !== member || lastUri !== uri) distinct++;
+          lastMember = member;
+          lastUri = uri;
+          let keep = true;
+          if (compact && index >= keepTop) {
+            const id = `${member}\n${uri}`;
+            keep = id !== lastKeptApp && isInAppUri(uri, compact);
+            if (keep) lastKeptApp = id;
+          } else if (compact && isInAppUri(uri, compact)) lastKeptApp = `${member}\n${uri}`;
+          if (keep) frames.push(frame(member, uri, lineNo, col, gap));
+          index++;
+          gap = false;
+        }
+        // Anything else (Flutter's prose around a trace, `pid: …` lines) carries no frame.
+      }
     }
-    const vm = vmFrame(line);
-    if (vm) {
-      const [member, uri, position] = vm;
-      const [, lineNo, col] = position.split(':');
-      const last = frames[frames.length - 1];
-      if (last?.member !== member || last.uri !== uri) distinct++;
-      frames.push(frame(member, uri, lineNo, col, gap));
-      gap = false;
-      continue;
+    if (gapAfter) {
+      asyncGaps++;
+      gap = true;
     }
-    const m = TERSE_FRAME.exec(line);
-    if (m) {
-      const [, uri = '', lineNo, col, member = ''] = m;
-      const last = frames[frames.length - 1];
-      if (last?.member !== member || last.uri !== uri) distinct++;
-      frames.push(frame(member, uri, lineNo, col, gap));
-      gap = false;
-    }
-    // Anything else (Flutter's prose around a trace, `pid: …` lines) carries no frame.
   }
-  return { frames, obfuscated, asyncGaps, folded, ...(skipped ? { skipped } : {}) };
+  return {
+    frames,
+    obfuscated,
+    asyncGaps,
+    folded,
+    ...(skipped ? { skipped } : {}),
+    ...(obfuscated && buildId ? { buildId } : {}),
+    ...(obfuscated ? { offsets } : {}),
+  };
+}
+
+/**
+ * The in-app frames of a trace, most recent first, found by searching for `package:<app>/` rather
+ * than reading every line: on a large export most lines are framework frames, and this skips
+ * them at the speed of indexOf. Only when that gives what parseDartStackTrace would: an app
+ * package is known and the trace has no other kind of in-app location (`file:`, `lib/` paths,
+ * web `packages/` paths and scripts) and is not obfuscated; else undefined, and the caller
+ * parses the whole trace.
+ */
+export function inAppFramesByPackage(text: string, appPackages: readonly string[]): DartFrame[] | undefined {
+  // Over 16 KB a trace may pass MAX_FRAMES frames, which only the whole parse counts.
+  if (appPackages.length !== 1 || text.length > 16 * 1024) return undefined;
+  // Only a VM trace (`#0      Foo.bar (package:…)`), whose other in-app locations are `file:`
+  // paths (and, on a web debug VM, URLs): two searches, not a read of every line.
+  if (text.charCodeAt(0) !== 35 /* # */ || /^#\d+\s+abs\s/.test(text.slice(0, 16))) return undefined;
+  if (text.includes('file:') || text.includes('://') || text.includes('*** ***')) return undefined;
+  const marker = `package:${appPackages[0] as string}/`;
+  const frames: DartFrame[] = [];
+  let lastId = '';
+  let lines = 0;
+  let at = text.indexOf(marker);
+  while (at !== -1) {
+    const from = text.lastIndexOf('\n', at) + 1;
+    let end = text.indexOf('\n', at);
+    if (end === -1) end = text.length;
+    if (end - from <= MAX_FRAME_LINE) {
+      let line = text.slice(from, end).trim();
+      const glued = gluedGap(line);
+      if (glued !== undefined) line = glued;
+      const raw = readFrame(line);
+      if (raw && isInAppUri(raw[1], appPackages)) {
+        const id = `${raw[0]}\n${raw[1]}`;
+        if (id !== lastId) {
+          frames.push(frame(raw[0], raw[1], raw[2], raw[3], false));
+          lastId = id;
+        }
+      }
+    }
+    // Past MAX_FRAMES lines the whole parse counts instead of reading: let it decide.
+    if (++lines > MAX_FRAMES) return undefined;
+    at = text.indexOf(marker, end);
+  }
+  return frames;
+}
+
+/** The line without a trailing `<asynchronous suspension>` or Chain gap, when it has one. */
+function gluedGap(line: string): string | undefined {
+  if (line.endsWith(ASYNC_SUSPENSION)) return line.slice(0, -ASYNC_SUSPENSION.length).trimEnd();
+  const at = line.indexOf(CHAIN_GAP);
+  if (at > 0 && /^={5,} asynchronous gap =*$/.test(line.slice(at))) return line.slice(0, at).trimEnd();
+  return undefined;
+}
+
+/** `virt` when printed; else the symbol's offset; else the absolute address (differs per run). */
+function offsetOf(virt: string | undefined, symbol: string | undefined, abs: string): string {
+  if (virt) return `virt:${virt.replace(/^0+(?=.)/, '').toLowerCase()}`;
+  const plus = symbol?.lastIndexOf('+0x') ?? -1;
+  if (symbol && plus > 0) return `${symbol.slice(0, plus)}:${symbol.slice(plus + 3).toLowerCase()}`;
+  return `abs:${abs.replace(/^0+(?=.)/, '').toLowerCase()}`;
+}
+
+/** One line in any of the formats Dart and the browsers print, or undefined for prose. */
+function readFrame(line: string): RawFrame | undefined {
+  if (line.charCodeAt(0) === 35 /* # */) {
+    const vm = vmFrame(line);
+    if (!vm) return undefined;
+    const [member, uri, position] = vm;
+    const [, lineNo, col] = position.split(':');
+    return [member, uri, lineNo, col];
+  }
+  if (line.startsWith('at ')) return v8Frame(line);
+  return friendlyFrame(line) ?? firefoxFrame(line);
 }
 
 const LINE_BREAK = /[\r\u2028\u2029]/;
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const isSpace = (c: string) => /\s/.test(c);
+/** `\s` as regular expressions read it; ASCII without a pattern (every frame line asks). */
+const isSpace = (c: string) => {
+  const code = c.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(c);
+};
 
 /**
  * `#0      Foo._bar (package:my_app/src/foo.dart:42:21)` → member, URI, `:line:col`: what
@@ -133,6 +274,154 @@ export function vmFrame(line: string): [member: string, uri: string, position: s
   return [member, inner.slice(0, cut), inner.slice(cut)];
 }
 
+/**
+ * `url:line:col` / `url:line` → [url, line, column], a scan from the end; undefined without a
+ * line. `allowEmpty`: Safari prints an unknown line or column as nothing (`url::11`, `url:10:`).
+ */
+function splitPosition(
+  location: string,
+  allowEmpty = false,
+): [string, string | undefined, string | undefined] | undefined {
+  const digitsBack = (text: string) => {
+    let j = text.length;
+    while (j > 0 && isDigit(text.charCodeAt(j - 1))) j--;
+    return j;
+  };
+  const j = digitsBack(location);
+  if ((j === location.length && !allowEmpty) || j < 2 || location.charCodeAt(j - 1) !== 58 /* : */)
+    return undefined;
+  const last = location.slice(j) || undefined;
+  const head = location.slice(0, j - 1);
+  const k = digitsBack(head);
+  if ((k < head.length || allowEmpty) && k >= 2 && head.charCodeAt(k - 1) === 58) {
+    const lineNo = head.slice(k) || undefined;
+    if (lineNo !== undefined || last !== undefined) return [head.slice(0, k - 1), lineNo, last];
+  }
+  return last === undefined ? undefined : [head, last, undefined];
+}
+
+const SCHEME = /^[a-zA-Z][-+.a-zA-Z0-9]{0,31}:/;
+const WINDOWS_PATH = /^(?:[a-zA-Z]:[\\/]|\\\\)/;
+
+/** What a frame's location looks like: a URI, an absolute, Windows or relative path, or a source file. */
+function looksLikeLocation(token: string): boolean {
+  // Not quoted text (`'package:…/framework.dart': Failed assertion`), nor a label (`file:`).
+  if (!/^[\w./\\~-]/.test(token) || token.endsWith(':')) return false;
+  return (
+    SCHEME.test(token) ||
+    WINDOWS_PATH.test(token) ||
+    token.includes('/') ||
+    token.includes('\\') ||
+    token.endsWith('.dart') ||
+    token.endsWith('.js') ||
+    token.endsWith('.mjs')
+  );
+}
+
+const isBlank = (c: number) => c === 32 || c === 9;
+
+/**
+ * package:stack_trace's terse / friendly frame (`Frame.parseFriendly`): `<location> [line[:col]]
+ * <member>`, the location any URI or path (`foo/bar.dart`, `C:\\a\\b.dart`, `https://…`,
+ * `dart-sdk/lib/…`, `data:...`). A position without a member is a frame without a function.
+ */
+function friendlyFrame(line: string): RawFrame | undefined {
+  let i = 0;
+  while (i < line.length && !isBlank(line.charCodeAt(i))) i++;
+  const uri = line.slice(0, i);
+  if (!looksLikeLocation(uri)) return undefined;
+  while (i < line.length && isBlank(line.charCodeAt(i))) i++;
+  let lineNo: string | undefined;
+  let col: string | undefined;
+  let j = i;
+  while (isDigit(line.charCodeAt(j))) j++;
+  if (j > i) {
+    let k = j;
+    if (line.charCodeAt(j) === 58 /* : */) {
+      k = j + 1;
+      while (isDigit(line.charCodeAt(k))) k++;
+      if (k === j + 1) return undefined;
+    }
+    // Digits glued to something else are no position: let the grammar below reject the line.
+    if (k < line.length && !isBlank(line.charCodeAt(k))) return undefined;
+    lineNo = line.slice(i, j);
+    if (k > j) col = line.slice(j + 1, k);
+    i = k;
+    while (i < line.length && isBlank(line.charCodeAt(i))) i++;
+  }
+  const member = line.slice(i);
+  if (!member) return lineNo === undefined ? undefined : ['', uri, lineNo, col];
+  // The grammar's `[^\d].*`: a member never starts with a digit.
+  if (isDigit(member.charCodeAt(0))) return undefined;
+  return [member, uri, lineNo, col];
+}
+
+/** `native`, `<anonymous>` and friends: a frame with no file. */
+const NO_FILE = new Set(['native', '<anonymous>', 'unknown location']);
+
+/**
+ * V8 (Chrome, Edge, Node; dart2js and DDC on the web): `at Foo.bar (https://…/main.dart.js:1:2345)`,
+ * `at async Foo.bar (…)`, `at https://…:1:2`, `at Object.stringify (native)`, `at f [as g] (…)`,
+ * `at f (eval at g (https://…:1:2), <anonymous>:3:4)`.
+ */
+function v8Frame(line: string): RawFrame | undefined {
+  let rest = line.slice(3).trimStart();
+  if (rest.startsWith('async ')) rest = rest.slice(6);
+  let member = '<fn>';
+  let location = rest;
+  if (rest.endsWith(')')) {
+    const open = rest.indexOf(' (');
+    if (open > 0) {
+      member = rest.slice(0, open);
+      location = rest.slice(open + 2, -1);
+    } else if (rest.startsWith('(')) {
+      location = rest.slice(1, -1);
+    }
+  }
+  // eval: the innermost location of `eval at f (…)`, whose parentheses close before `, <anonymous>:…`.
+  while (location.startsWith('eval at ')) {
+    const open = location.indexOf(' (');
+    const close = location.lastIndexOf(')');
+    if (open < 0 || close < open) break;
+    location = location.slice(open + 2, close);
+  }
+  const as = member.indexOf(' [as ');
+  if (as > 0 && member.endsWith(']')) member = member.slice(0, as);
+  member = member
+    .replace(/<anonymous>/g, '<fn>')
+    .replace(/\(anonymous function\)|Anonymous function/g, '<fn>');
+  if (NO_FILE.has(location)) return [member, location, undefined, undefined];
+  const position = splitPosition(location);
+  if (!position || !looksLikeLocation(position[0])) return undefined;
+  return [member, position[0], position[1], position[2]];
+}
+
+/**
+ * Firefox and Safari: `bar@https://…/main.dart.js:1:2345`, `.VW.call$0/name<@…:560`,
+ * `@https://…:1:2` (Safari's anonymous functions) and a bare `https://…:1:2`.
+ */
+function firefoxFrame(line: string): RawFrame | undefined {
+  const at = line.indexOf('@');
+  const location = at >= 0 ? line.slice(at + 1) : line;
+  if (at < 0 && /\s/.test(line)) return undefined;
+  const position = splitPosition(location, true);
+  if (!position || !looksLikeLocation(position[0]) || /\s/.test(position[0])) return undefined;
+  let member = '<fn>';
+  if (at > 0) {
+    const head = line.slice(0, at);
+    // `name(args)/closure<(args)`: the name, then one `.<fn>` per nested closure.
+    let end = 0;
+    while (end < head.length && head[end] !== '(' && head[end] !== '/') end++;
+    const name = head.slice(0, end).replace(/^\./, '');
+    let closures = 0;
+    const slash = head.indexOf('/', end);
+    if (slash >= 0) for (let k = slash; k < head.length; k++) if (head.charCodeAt(k) === 47) closures++;
+    member = (name || (closures ? '' : '<fn>')) + '.<fn>'.repeat(closures);
+    if (member.startsWith('.')) member = member.slice(1);
+  }
+  return [member, position[0], position[1], position[2]];
+}
+
 function frame(
   member: string,
   uri: string,
@@ -143,11 +432,11 @@ function frame(
   const f: {
     -readonly [K in keyof DartFrame]: DartFrame[K];
   } = {
-    member,
-    function: normalizeFunction(member),
-    uri,
+    member: cut(member),
+    function: normalizeFunction(cut(member)),
+    uri: cut(uri),
     package: packageOf(uri),
-    file: basename(uri),
+    file: cut(basename(uri)),
     afterAsyncGap,
   };
   if (lineNo) f.line = Number(lineNo);
@@ -155,14 +444,19 @@ function frame(
   return f;
 }
 
+const cut = (text: string) => (text.length > MAX_FRAME_PART ? text.slice(0, MAX_FRAME_PART) : text);
+
 /** `<anonymous closure>` → `<fn>`, `<…_async_body>` → `<async>`, `new Foo` → `Foo`. */
 export function normalizeFunction(member: string): string {
+  // Most members have nothing to replace: no lookup, no pattern.
+  if (!member.includes('<') && !member.startsWith('new ') && member.trim() === member) return member;
   // Memoized (bounded): Sentry events repeat the same few members in every event.
   let out = normalized.get(member);
   if (out === undefined) {
     out = member
+      // First: `<<anonymous closure>_async_body>` holds a closure's own brackets.
+      .replace(/<(?:<anonymous closure>|[^<>]*)_async_body>/g, '<async>')
       .replace(/<anonymous closure>/g, '<fn>')
-      .replace(/<[^<>]*_async_body>/g, '<async>')
       .replace(/^new /, '')
       .trim();
     if (normalized.size >= 10_000) normalized.clear();
@@ -173,25 +467,61 @@ export function normalizeFunction(member: string): string {
 
 const normalized = new Map<string, string>();
 
+/**
+ * `mara` for `package:mara/…`, and for the `packages/mara/…` paths of web debug builds
+ * (`packages/mara/main.dart`, `http://localhost:8080/packages/mara/main.dart.lib.js`); else empty.
+ */
 export function packageOf(uri: string): string {
-  return /^package:([^/]+)\//.exec(uri)?.[1] ?? '';
+  if (uri.startsWith('package:')) {
+    const slash = uri.indexOf('/', 8);
+    return slash > 8 ? uri.slice(8, slash) : '';
+  }
+  let at = uri.indexOf('packages/');
+  while (at > 0 && uri.charCodeAt(at - 1) !== 47 /* / */) at = uri.indexOf('packages/', at + 9);
+  if (at < 0) return '';
+  const from = at + 9;
+  const end = uri.indexOf('/', from);
+  const name = end < 0 ? '' : uri.slice(from, end);
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : '';
 }
 
 export function basename(path: string): string {
   // A scan, not `/[?#].*$/`: that pattern retried from every `#` of a long line.
-  const query = path.search(/[?#]/);
+  const q = path.indexOf('?');
+  const h = path.indexOf('#');
+  const query = q === -1 ? h : h === -1 ? q : Math.min(q, h);
   const clean = query === -1 ? path : path.slice(0, query);
   return clean.slice(Math.max(clean.lastIndexOf('/'), clean.lastIndexOf('\\')) + 1);
 }
 
+/** The web engine and runtimes: compiled to JavaScript, but no app code. */
+const WEB_RUNTIME = new Set([
+  'dart_sdk.js',
+  'flutter.js',
+  'flutter_bootstrap.js',
+  'canvaskit.js',
+  'skwasm.js',
+  'require.js',
+  'stack_trace_mapper.js',
+  'ddc_module_loader.js',
+]);
+
 /**
- * In-app for Flutter (REFERENCE §4): `package:<app>/…` and `file:…/lib/…`; never `dart:`,
- * `package:flutter/…`, other packages, `.pub-cache` or `org-dartlang-sdk:`.
+ * In-app for Flutter (REFERENCE §4): `package:<app>/…` (and web debug builds' `packages/<app>/…`),
+ * `file:…/lib/…` and other absolute, Windows or relative `lib/` paths; never `dart:`, `dart-sdk/`,
+ * `package:flutter/…`, other packages, `.pub-cache` or `org-dartlang-sdk:`. A release web build
+ * compiles the app into one script (`main.dart.js`): its frames are in-app, the browser's and the
+ * engine's scripts are not.
  */
 export function isInAppUri(uri: string, appPackages: readonly string[]): boolean {
   if (uri.startsWith('package:')) return appPackages.includes(packageOf(uri));
-  if (uri.startsWith('file:')) {
-    return /\/lib\//.test(uri) && !/\.pub-cache|\/flutter\/packages\/|\/\.dart_tool\//.test(uri);
+  if (uri.startsWith('dart:') || uri.startsWith('dart-sdk/') || uri.startsWith('org-dartlang-')) return false;
+  const pkg = packageOf(uri);
+  if (pkg) return appPackages.includes(pkg);
+  const file = basename(uri);
+  if (file.endsWith('.js') || file.endsWith('.mjs')) {
+    return !WEB_RUNTIME.has(file) && !/^(?:chrome|moz|safari-web)-extension:/.test(uri);
   }
-  return false;
+  if (/\.pub-cache|[/\\]flutter[/\\]packages[/\\]|[/\\]\.dart_tool[/\\]|dart-sdk/.test(uri)) return false;
+  return /(?:^|[/\\])lib[/\\]/.test(uri);
 }

@@ -16,6 +16,7 @@ import {
   type Digest,
   type DigestContext,
 } from './digest';
+import { safeUrl } from './digest-summary';
 import { FINGERPRINT_VERSION } from './fingerprint';
 import type { CrashGroup } from './groups';
 
@@ -51,7 +52,11 @@ function groupLine(g: CrashGroup): string {
     ...g.critical.map((c) => FLAG_WORDS[c] ?? c),
   ];
   const culprit = g.culprit ? `\n${inlineCode(g.culprit)}` : '';
-  return `${parts.join(' · ')}${culprit}\n${inlineCode(g.fingerprint)}`;
+  const url = g.issue && safeUrl(g.issue.url);
+  const issue = g.issue
+    ? ` · ${url ? `[#${g.issue.number}](${url})` : `#${g.issue.number}`} ${g.issue.status}`
+    : '';
+  return `${parts.join(' · ')}${culprit}\n${inlineCode(g.fingerprint)}${issue}`;
 }
 
 /** The digest for #crashes: a summary embed with the top groups, then more embeds when needed. */

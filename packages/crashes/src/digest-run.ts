@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Runtime } from '@sre-toolkit/action';
+import type { RunContext, Runtime } from '@sre-toolkit/action';
+import type { GitHubClientOptions } from '@sre-toolkit/github';
+import { syncCrashIssues, type CrashIssueStore } from './crash-issues';
 import { formatBytes } from './byte-size';
 import { toDigest, windowLabel, type Digest, type DigestContext } from './digest';
 import { digestMarkdown } from './digest-summary';
@@ -86,4 +88,49 @@ export function publishDigest(
   rt.setOutput('report', report);
   rt.appendSummary(report);
   return undefined;
+}
+
+export interface TrackOptions {
+  readonly github: Omit<GitHubClientOptions, 'baseUrl' | 'log'>;
+  readonly windowLabel: string;
+  readonly readOnly: boolean;
+  /** A store to use instead of the repository's issues (tests). */
+  readonly store?: CrashIssueStore;
+}
+
+/**
+ * `issues: true`: crash groups as GitHub issues (crash-issues.ts). When GitHub fails, the digest
+ * and alerts still go out, without issue links, and a warning says why.
+ */
+export async function trackCrashIssues(
+  rt: Runtime,
+  ctx: RunContext,
+  digest: Digest,
+  options: TrackOptions,
+): Promise<Digest> {
+  // Loaded only here: the GitHub client (Octokit, undici) is most of the bundle, and a digest
+  // without `issues: true` never needs it (start-up time, bench/crash-digest).
+  const store =
+    options.store ?? (await import('./crash-issues-github')).crashIssueStoreFor(rt, ctx, options.github);
+  if (!store) return digest;
+  try {
+    const tracked = await syncCrashIssues(digest, store, {
+      windowLabel: options.windowLabel,
+      readOnly: options.readOnly,
+      log: (m) => rt.info(m),
+    });
+    const counts = new Map<string, number>();
+    for (const g of tracked.groups)
+      if (g.issue) counts.set(g.issue.status, (counts.get(g.issue.status) ?? 0) + 1);
+    rt.info(
+      `Crash issues: ${[...counts].map(([s, c]) => `${c} ${s}`).join(', ') || 'none for the groups in this window'}.`,
+    );
+    return tracked;
+  } catch (error) {
+    rt.warning(
+      `${error instanceof Error ? error.message : String(error)}; the digest goes out without crash issues.`,
+      'crash-digest: crash issues',
+    );
+    return digest;
+  }
 }

@@ -8,9 +8,21 @@ import {
   type Digest,
   type DigestContext,
 } from './digest';
+import type { CrashGroup } from './groups';
 
 /** A table cell of report text: `cell()` escaping, and no link syntax (`[…](…)`) either. */
-function text(value: string): Cell {
+/** `[#12](url) open`: the group's crash issue, when issues are on. */
+function issueCell(g: CrashGroup): Cell {
+  const i = g.issue;
+  if (!i) return '';
+  const url = safeUrl(i.url);
+  return { md: `${url ? `[#${i.number}](${url})` : `#${i.number}`} ${i.status}` };
+}
+
+/** GitHub's own issue URL; anything else (it never is) shows as text. */
+export const safeUrl = (url: string) => (/^https?:\/\/[^\s()<>]+$/.test(url) ? url : undefined);
+
+export function reportCell(value: string): { md: string } {
   return { md: cell(value).replace(/[[\]()]/g, '\\$&') };
 }
 
@@ -48,19 +60,21 @@ export function digestMarkdown(d: Digest, ctx: DigestContext): string {
           'flags',
           'culprit',
           'fingerprint',
+          'issue',
         ],
         top.map((g, i) => [
           i + 1,
-          text(g.title),
+          reportCell(g.title),
           n(g.count),
           n(g.users),
           n(g.fatal),
           ARROWS[g.trend],
-          text(g.versions.join(', ')),
-          text(g.platforms.join(', ')),
+          reportCell(g.versions.join(', ')),
+          reportCell(g.platforms.join(', ')),
           flagsOf(g).join(', '),
-          text(g.culprit),
+          reportCell(g.culprit),
           { md: `\`${g.fingerprint}\`` },
+          issueCell(g),
         ]),
       ),
     );
@@ -75,10 +89,10 @@ export function digestMarkdown(d: Digest, ctx: DigestContext): string {
         ['why', 'group', 'events', 'users', 'versions', 'fingerprint'],
         critical.map((g) => [
           g.critical.join(', '),
-          text(g.title),
+          reportCell(g.title),
           n(g.count),
           n(g.users),
-          text(g.versions.join(', ')),
+          reportCell(g.versions.join(', ')),
           { md: `\`${g.fingerprint}\`` },
         ]),
       ),
@@ -95,12 +109,12 @@ export function digestMarkdown(d: Digest, ctx: DigestContext): string {
         newGroups
           .slice(0, 50)
           .map((g) => [
-            text(g.title),
+            reportCell(g.title),
             n(g.count),
             n(g.users),
             n(g.fatal),
             g.first_seen,
-            text(g.sample.slice(0, 3).join('\n')),
+            reportCell(g.sample.slice(0, 3).join('\n')),
           ]),
       ),
     );
@@ -113,7 +127,7 @@ export function digestMarkdown(d: Digest, ctx: DigestContext): string {
       '',
       table(
         ['reason', 'reports'],
-        rejected.slice(0, 20).map(([r, c]) => [text(r), n(c)]),
+        rejected.slice(0, 20).map(([r, c]) => [reportCell(r), n(c)]),
       ),
     );
   }

@@ -3,14 +3,19 @@ import { parameterize } from './parameterize';
 import type { Crash, Frame } from './normalize';
 
 /** Bump when the algorithm changes, so old and new groups never merge silently (REFERENCE §4). */
-export const FINGERPRINT_VERSION = 'fp:v1';
+export const FINGERPRINT_VERSION = 'fp:v2';
+/** Obfuscated traces: how many top frames' offsets make the fingerprint. */
+export const MAX_FINGERPRINT_OFFSETS = 5;
 export const MAX_FINGERPRINT_FRAMES = 7;
 
 export interface Fingerprint {
-  /** `fp:v1:` and 16 hex digits of a SHA-256. */
+  /** `fp:v2:` and 16 hex digits of a SHA-256. */
   readonly fingerprint: string;
-  /** What the hash was made of: frames when the trace had in-app frames, else the message. */
-  readonly basis: 'frames' | 'message';
+  /**
+   * What the hash was made of: in-app frames; else, for an obfuscated trace, its build and the
+   * offsets of its top frames; else the message.
+   */
+  readonly basis: 'frames' | 'addresses' | 'message';
   /** The frames that counted, as `package/file function`, most recent first. */
   readonly components: readonly string[];
   /** The top in-app frame, e.g. `login_page.dart in _LoginPageState._submit.<fn>`. */
@@ -40,6 +45,17 @@ export function fingerprintCrash(crash: Crash, appPackage = ''): Fingerprint {
   if (components.length) {
     return { fingerprint: hash([crash.type, ...components]), basis: 'frames', components, culprit };
   }
+  if (crash.obfuscated && crash.offsets?.length) {
+    // No symbols: the same crash site is the same offsets in the same build (README: trade-off).
+    const offsets = crash.offsets.slice(0, MAX_FINGERPRINT_OFFSETS);
+    const build = `build ${crash.buildId ?? 'unknown'}`;
+    return {
+      fingerprint: hash([crash.type, build, ...offsets]),
+      basis: 'addresses',
+      components: [build, ...offsets],
+      culprit: `${offsets[0]} (${build.slice(0, 14)})`,
+    };
+  }
   const template = parameterize(crash.message);
   return { fingerprint: hash([crash.type, template]), basis: 'message', components: [template], culprit: '' };
 }
@@ -58,7 +74,7 @@ function hash(parts: readonly string[]): string {
   return fp;
 }
 
-/** `StateError: Bad state: user <int> not found`, the title Sentry would show. */
+/** `StateError: Bad state: user <num> not found`, the title Sentry would show. */
 export function groupTitle(crash: Crash): string {
   const message = parameterize(crash.message).replace(/\s+/g, ' ').trim();
   return message ? `${crash.type}: ${message}` : crash.type;

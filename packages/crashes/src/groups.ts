@@ -49,6 +49,15 @@ export interface CrashGroup {
   readonly critical: CriticalReason[];
   /** Top frames of one report, `file:` paths reduced to their basename. */
   readonly sample: string[];
+  /** The group's crash issue, with `issues: true` (see crash-issues.ts). */
+  readonly issue?: IssueLink;
+}
+
+export interface IssueLink {
+  readonly number: number;
+  readonly url: string;
+  /** opened / reopened this run, open, resolved (closed by the team), ignored (`crash-ignored`). */
+  readonly status: 'opened' | 'reopened' | 'open' | 'resolved' | 'ignored';
 }
 
 export interface Grouping {
@@ -116,7 +125,7 @@ export class CrashGrouper {
     this.baselineStart = this.windowStart - options.windowMs * (options.baselineWindows ?? 7);
     this.appPackage = options.appPackages[0] ?? '';
     this.sampleSize = options.sampleFrames ?? 5;
-    this.traces = new TraceCache(options.appPackages);
+    this.traces = new TraceCache(options.appPackages, undefined, this.sampleSize);
   }
 
   /** One record's text (an NDJSON line or a JSON array element). */
@@ -128,11 +137,12 @@ export class CrashGrouper {
       this.reject('not valid JSON');
       return;
     }
-    this.addValue(value);
+    this.addValue(value, text);
   }
 
-  addValue(value: unknown): void {
-    const normalized = normalizeReport(value, this.options.appPackages, this.traces);
+  /** `text`: the record's JSON text, when known (see normalizeReport). */
+  addValue(value: unknown, text?: string): void {
+    const normalized = normalizeReport(value, this.options.appPackages, this.traces, text);
     if ('rejected' in normalized) this.reject(normalized.rejected);
     else this.add(normalized.crash);
   }
@@ -230,6 +240,13 @@ export class CrashGrouper {
     return fp;
   }
 
+  /** A report that kept only its in-app frames gets its whole trace read back for the sample. */
+  private withAllFrames(crash: Crash): Crash {
+    if (crash.trace === undefined) return crash;
+    const full = new TraceCache(this.options.appPackages, 1, this.sampleSize).parse(crash.trace);
+    return { ...crash, frames: full.frames };
+  }
+
   result(): Grouping {
     const { now, windowMs, spikeFactor, minEvents } = this.options;
     const start = this.windowStart;
@@ -274,7 +291,7 @@ export class CrashGrouper {
         trend: isNew ? 'new' : trendOf(g.count, baseline),
         baseline: baseline === null ? null : Math.round(baseline * 100) / 100,
         critical,
-        sample: sampleOf(g.latest, this.sampleSize),
+        sample: sampleOf(this.withAllFrames(g.latest), this.sampleSize),
       });
     }
     groups.sort(

@@ -3,7 +3,8 @@
 export { parseByteSize } from './byte-size';
 export { windowLabel } from './digest';
 export { alertMessages, digestMessages } from './digest-messages';
-export { collectDigest, publishDigest } from './digest-run';
+export { collectDigest, publishDigest, trackCrashIssues } from './digest-run';
+export { type CrashIssueStore } from './crash-issues';
 export { type CrashGroup } from './groups';
 // For crash-intake, which stores, fingerprints and alerts on reports with the digest's own rules.
 export { fingerprintCrash, groupTitle } from './fingerprint';

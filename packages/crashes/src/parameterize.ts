@@ -18,6 +18,10 @@ export const PARAMETERIZE_STEPS: readonly (readonly [RegExp, string])[] = [
     /(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}|::1)(?![\w:])/gi,
     '<ip>',
   ],
+  // Flutter's identity hashes (`shortHash`): `RenderFlex#e028a`, `_ElementLifecycle#848d9`.
+  [/(?<=[\w>)\]])#[0-9a-f]{5}(?![\w])/g, '#<id>'],
+  // A render object's depth below its relayout boundary (`relayoutBoundary=up2`).
+  [/\brelayoutBoundary=up\d+\b/g, 'relayoutBoundary=up<num>'],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   [/\b(?:[0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32})\b/gi, '<hash>'],
   [/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, '<date>'],
@@ -34,9 +38,9 @@ export const PARAMETERIZE_STEPS: readonly (readonly [RegExp, string])[] = [
   [/\b0x[0-9a-f]+\b/gi, '<hex>'],
   // Long hex only when it mixes digits and letters: all digits is a number, all letters a word.
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, '<hex>'],
-  // Not the parts of a float (`3.14`), but both ends of a range (`0..4`).
-  [/(?<!\w)(?<!\d\.)\d+(?!\w|\.\d)/g, '<int>'],
-  [/(?<!\w)(?<!\d\.)\d+\.\d+(?!\w|\.\d)/g, '<float>'],
+  // Integers and decimals alike (`85 pixels`, `3.3 pixels`: one bug), a float as one number
+  // (`3.14`), both ends of a range (`0..4`).
+  [/(?<!\w)(?<!\d\.)\d+(?:\.\d+)?(?!\w|\.\d)/g, '<num>'],
   [/=\s*(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/g, '=<str>'],
   [/=\s*(?:true|false)\b/g, '=<bool>'],
 ];

@@ -20,6 +20,10 @@ export interface IncidentIssue {
   /** The visible body, without the marker. */
   body: string;
   state: Record<string, unknown>;
+  /** Listed with `state: 'all'`: whether the issue is open, its label names, when it was closed. */
+  open?: boolean;
+  labels?: string[];
+  closedAt?: string | null;
 }
 
 export interface RepoRef {
@@ -147,14 +151,15 @@ async function trustedAuthor(client: GitHubClient, issue: IssueData): Promise<bo
  */
 export async function listIncidentIssues(
   client: GitHubClient,
-  options: RepoRef & { label: string; keyPrefix?: string },
+  options: RepoRef & { label: string; keyPrefix?: string; state?: 'open' | 'all' },
 ): Promise<Map<string, IncidentIssue>> {
   const found = new Map<string, IncidentIssue>();
+  const all = options.state === 'all';
   const pages = client.paginate.iterator(client.rest.issues.listForRepo, {
     owner: options.owner,
     repo: options.repo,
     labels: options.label,
-    state: 'open',
+    state: options.state ?? 'open',
     per_page: 100,
   });
   for await (const page of pages) {
@@ -170,6 +175,13 @@ export async function listIncidentIssues(
         title: issue.title,
         body: parsed.visible,
         state: parsed.state,
+        ...(all
+          ? {
+              open: issue.state === 'open',
+              labels: issue.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))),
+              closedAt: issue.closed_at,
+            }
+          : {}),
       });
     }
   }
@@ -296,6 +308,8 @@ export async function updateIncidentIssue(
     title?: string;
     state: Record<string, unknown>;
     comment?: string;
+    /** Reopen a closed issue in the same edit. */
+    reopen?: boolean;
   },
 ): Promise<IncidentIssue> {
   const visible = options.body ?? issue.body;
@@ -305,6 +319,7 @@ export async function updateIncidentIssue(
     repo: options.repo,
     issue_number: issue.number,
     body: incidentBody(visible, options.key, options.state),
+    ...(options.reopen ? { state: 'open' as const } : {}),
     ...(options.title ? { title: issueTitle(options.title) } : {}),
   });
   return {

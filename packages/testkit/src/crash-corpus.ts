@@ -429,3 +429,311 @@ export function corpusPersonalData(options: CorpusOptions): string[] {
   }
   return [...out];
 }
+
+/**
+ * A realistic export, unlike the known-bugs corpus above (which repeats a few traces, so caches make
+ * it fast): dozens of distinct bugs, traces of 10–60 frames whose depth differs per report (the
+ * widget tree does), async gaps, line numbers that drift between versions, every trace format the
+ * digest reads (VM, terse, web V8 and Firefox, obfuscated with per-run addresses, Sentry events with
+ * nulls) and personal data in most messages. Deterministic for a seed; one JSON record per line.
+ */
+export interface RealisticCorpusOptions {
+  readonly now: number;
+  readonly reports: number;
+  readonly seed?: number;
+  /** Distinct bugs (crash sites). */
+  readonly bugs?: number;
+}
+
+/** mulberry32: small, fast, deterministic. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const REAL_VERSIONS: readonly (readonly [string, string])[] = [
+  ['2.3.0', '80'],
+  ['2.3.1', '82'],
+  ['2.4.0', '88'],
+  ['2.4.1', '90'],
+  ['2.4.2', '93'],
+  ['2.5.0', '101'],
+];
+const FEATURES = [
+  'feed',
+  'cart',
+  'auth',
+  'profile',
+  'search',
+  'checkout',
+  'chat',
+  'settings',
+  'media',
+  'sync',
+];
+const ACTIONS = ['load', 'submit', 'refresh', 'apply', 'open', 'save', 'parse', 'fetch', 'build', 'dispose'];
+const FRAMEWORK: readonly (readonly [string, string, number])[] = [
+  ['StatelessElement.build', 'package:flutter/src/widgets/framework.dart', 5687],
+  ['ComponentElement.performRebuild', 'package:flutter/src/widgets/framework.dart', 5617],
+  ['Element.rebuild', 'package:flutter/src/widgets/framework.dart', 5333],
+  ['ComponentElement._firstBuild', 'package:flutter/src/widgets/framework.dart', 5599],
+  ['ComponentElement.mount', 'package:flutter/src/widgets/framework.dart', 5593],
+  ['Element.inflateWidget', 'package:flutter/src/widgets/framework.dart', 4468],
+  ['Element.updateChild', 'package:flutter/src/widgets/framework.dart', 3963],
+  ['SingleChildRenderObjectElement.mount', 'package:flutter/src/widgets/framework.dart', 6840],
+  ['_InkResponseState.handleTap', 'package:flutter/src/material/ink_well.dart', 1170],
+  ['GestureRecognizer.invokeCallback', 'package:flutter/src/gestures/recognizer.dart', 351],
+  ['TapGestureRecognizer.handleTapUp', 'package:flutter/src/gestures/tap.dart', 656],
+  ['RenderFlex.performLayout', 'package:flutter/src/rendering/flex.dart', 1001],
+  ['RenderObject.layout', 'package:flutter/src/rendering/object.dart', 2627],
+  ['_rootRunUnary', 'dart:async/zone.dart', 1407],
+  ['_FutureListener.handleValue', 'dart:async/future_impl.dart', 162],
+  ['Future._propagateToListeners', 'dart:async/future_impl.dart', 847],
+  ['_Completer.completeError', 'dart:async/future_impl.dart', 59],
+  ['Iterable.firstWhere', 'dart:core/iterable.dart', 759],
+  ['List.[]', 'dart:core-patch/growable_array.dart', 264],
+  ['IOClient.send', 'package:http/src/io_client.dart', 94],
+];
+
+interface RealBug {
+  readonly type: string;
+  readonly fatal: number;
+  /** App frames, most recent first: [member, uri, line in the first version]. */
+  readonly app: readonly (readonly [string, string, number])[];
+  readonly message: (rng: () => number, k: number) => string;
+  /** Weight of this bug in the export (a few bugs make most crashes). */
+  readonly weight: number;
+  /** Oldest version it appears in. */
+  readonly since: number;
+  /** The framework frames below the app's, deepest last: a report shows a prefix of them. */
+  readonly tail: readonly (readonly [string, string, number])[];
+}
+
+const REAL_MESSAGES: readonly ((rng: () => number, k: number) => string)[] = [
+  () => 'Null check operator used on a null value',
+  (r, k) => `Bad state: user ${Math.floor(r() * 1e6)} not found (session ${k.toString(16)}a9f3c21)`,
+  (r) => `A RenderFlex overflowed by ${(r() * 200).toFixed(r() < 0.5 ? 0 : 1)} pixels on the right.`,
+  (r, k) =>
+    `ClientException: Connection closed while receiving data, uri=https://api.mara.app/v2/users/${k}/feed?token=${Math.floor(r() * 1e12).toString(36)}`,
+  (r, k) =>
+    `FormatException: Unexpected character (at character ${Math.floor(r() * 900)}) for jane.doe${k}@mail.example.com`,
+  (r) =>
+    `RangeError (index): Invalid value: Not in inclusive range 0..${Math.floor(r() * 40)}: ${Math.floor(r() * 90)}`,
+  (r) =>
+    `setState() called after dispose(): _FeedPageState#${Math.floor(r() * 0xfffff)
+      .toString(16)
+      .padStart(5, '0')}(lifecycle state: defunct)`,
+  (r, k) =>
+    `SocketException: Connection refused (OS Error: Connection refused, errno = 111), address = 10.${k % 250}.${Math.floor(r() * 250)}.7, port = ${40000 + Math.floor(r() * 9000)}`,
+  (r, k) =>
+    `PlatformException(sign_in_failed, user +49 151 ${1000000 + k} Bearer ${Math.floor(r() * 1e15).toString(36)}, null, null)`,
+  (r) => `TimeoutException after 0:00:${10 + Math.floor(r() * 50)}.000000: Future not completed`,
+];
+
+function realBugs(count: number, rng: () => number): RealBug[] {
+  // One per message template, in the same order.
+  const types = [
+    '_TypeError',
+    'StateError',
+    'FlutterError',
+    'ClientException',
+    'FormatException',
+    'RangeError',
+    'FlutterError',
+    'SocketException',
+    'PlatformException',
+    'TimeoutException',
+  ];
+  const bugs: RealBug[] = [];
+  for (let b = 0; b < count; b++) {
+    const feature = FEATURES[b % FEATURES.length] as string;
+    const depth = 3 + Math.floor(rng() * 4);
+    const app: [string, string, number][] = [];
+    for (let d = 0; d < depth; d++) {
+      const f = FEATURES[(b + d * 3) % FEATURES.length] as string;
+      const a = ACTIONS[(b * 7 + d) % ACTIONS.length] as string;
+      const cls = `${f[0]?.toUpperCase()}${f.slice(1)}${['Repository', 'Service', 'PageState', 'Controller', 'Bloc'][(b + d) % 5]}`;
+      const member =
+        d === 0 && b % 3 === 0 ? `_${cls}._${a}.<anonymous closure>` : `${cls}.${a}${d % 2 ? '' : `${b}`}`;
+      app.push([member, `package:mara/src/${f}/${f}_${a}.dart`, 20 + Math.floor(rng() * 400)]);
+    }
+    bugs.push({
+      type: types[b % types.length] as string,
+      fatal: rng() < 0.3 ? 0.8 : 0.05,
+      app,
+      message: REAL_MESSAGES[b % REAL_MESSAGES.length] as RealBug['message'],
+      weight: 1 / (1 + b) ** 0.8 + (feature === 'feed' ? 0.05 : 0),
+      since: b % 9 === 0 ? REAL_VERSIONS.length - 1 : Math.floor(rng() * 3),
+      tail: Array.from(
+        { length: 60 },
+        () => FRAMEWORK[Math.floor(rng() * FRAMEWORK.length)] as (typeof FRAMEWORK)[number],
+      ),
+    });
+  }
+  return bugs;
+}
+
+type RealFormat = 'vm' | 'terse' | 'v8' | 'firefox' | 'obfuscated' | 'sentry';
+const FORMAT_WEIGHTS: readonly (readonly [RealFormat, number])[] = [
+  ['vm', 0.62],
+  ['terse', 0.1],
+  ['v8', 0.08],
+  ['firefox', 0.03],
+  ['obfuscated', 0.1],
+  ['sentry', 0.07],
+];
+
+export function* realisticCorpusLines(options: RealisticCorpusOptions): Generator<string> {
+  const rng = prng(options.seed ?? 12);
+  const bugs = realBugs(options.bugs ?? 60, rng);
+  const total = bugs.reduce((s, b) => s + b.weight, 0);
+  const cumulative: number[] = [];
+  let acc = 0;
+  for (const b of bugs) cumulative.push((acc += b.weight / total));
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)] as T;
+  for (let k = 0; k < options.reports; k++) {
+    const u = rng();
+    let bi = 0;
+    while (bi < cumulative.length - 1 && (cumulative[bi] as number) < u) bi++;
+    const bug = bugs[bi] as RealBug;
+    const vi = bug.since + Math.floor(rng() * (REAL_VERSIONS.length - bug.since));
+    const [version, build] = REAL_VERSIONS[vi] as readonly [string, string];
+    // Eight days of history, the newest versions mostly recent.
+    const ageDays = (1 - vi / REAL_VERSIONS.length) * 6 * rng() + rng() * 2;
+    const timestamp = new Date(options.now - ageDays * DAY - 60_000).toISOString();
+    let f = rng();
+    let format: RealFormat = 'vm';
+    for (const [name, w] of FORMAT_WEIGHTS) {
+      if ((f -= w) < 0) {
+        format = name;
+        break;
+      }
+    }
+    // The widget tree below the app's frames differs per report: 7–56 framework frames, mostly
+    // few (10–60 frames in all).
+    const below = 7 + Math.floor(rng() ** 10 * 50);
+    const frames: [string, string, number, number][] = bug.app.map(([m, uri, line], d) => [
+      m,
+      uri,
+      line + vi * (3 + d),
+      1 + ((line * 7 + d) % 40),
+    ]);
+    for (const [m, uri, line] of bug.tail.slice(0, below)) frames.push([m, uri, line, 1 + (line % 50)]);
+    const message = bug.message(rng, k);
+    const fatal = rng() < bug.fatal;
+    const user = `u-${Math.floor(rng() ** 2 * 40_000)}`;
+    if (format === 'sentry') {
+      yield JSON.stringify({
+        event_id: (k * 2654435761).toString(16).padStart(32, '0').slice(-32),
+        timestamp,
+        platform: 'other',
+        level: fatal ? 'fatal' : null,
+        release: `mara@${version}+${build}`,
+        dist: null,
+        environment: 'production',
+        user: { id: user, email: null },
+        contexts: { os: { name: rng() < 0.6 ? 'Android' : 'iOS', version: null }, device: { model: null } },
+        exception: {
+          values: [
+            {
+              type: bug.type,
+              value: message,
+              module: null,
+              mechanism: { type: 'FlutterError', handled: fatal ? false : null },
+              stacktrace: {
+                frames: frames
+                  .map(([m, uri, line, col]) => ({
+                    function: m,
+                    module: null,
+                    abs_path: uri,
+                    filename: uri.slice(uri.lastIndexOf('/') + 1),
+                    package: null,
+                    lineno: line,
+                    colno: col,
+                    in_app: uri.startsWith('package:mara/') ? true : null,
+                  }))
+                  .reverse(),
+              },
+            },
+          ],
+        },
+      });
+      continue;
+    }
+    yield JSON.stringify({
+      type: bug.type,
+      message,
+      stackTrace: traceText(format, frames, rng, bi, vi),
+      fatal,
+      source: pick(['flutter', 'platform', 'zone'] as const),
+      platform: format === 'v8' || format === 'firefox' ? 'web' : rng() < 0.6 ? 'android' : 'iOS',
+      appVersion: version,
+      buildNumber: build,
+      osVersion:
+        rng() < 0.5
+          ? `Android ${12 + Math.floor(rng() * 3)} (API ${31 + Math.floor(rng() * 4)})`
+          : `iOS 17.${Math.floor(rng() * 6)}`,
+      device: pick(['Pixel 8', 'SM-S918B', 'iPhone15,2', 'iPhone14,7', 'moto g54', 'Chrome 131']),
+      timestamp,
+      userId: user,
+      ...(rng() < 0.3 ? { library: 'widgets library', context: 'while building FeedPage' } : {}),
+    });
+  }
+}
+
+function traceText(
+  format: RealFormat,
+  frames: readonly (readonly [string, string, number, number])[],
+  rng: () => number,
+  bug: number,
+  version: number,
+): string {
+  const lines: string[] = [];
+  if (format === 'obfuscated') {
+    lines.push(
+      '*** *** *** *** *** *** *** *** *** *** *** *** *** *** *** ***',
+      `pid: ${1000 + Math.floor(rng() * 30000)}, tid: ${1000 + Math.floor(rng() * 30000)}, name 1.ui`,
+      `build_id: '${(0x9e3779b1 * (version + 1)).toString(16).padStart(8, '0')}a6b3d2e1c1a9bd5e8d7f0011'`,
+      `isolate_dso_base: 7b1c4f2000, vm_dso_base: 7b1c4f2000`,
+    );
+    // Addresses change with every run (ASLR); offsets are fixed for a function in a build.
+    const base = 0x7b1c4f2000 + Math.floor(rng() * 0xffff) * 0x1000;
+    frames.forEach(([member, uri, line], i) => {
+      let h = version * 0x9e37 + line;
+      for (let c = 0; c < member.length; c++) h = (Math.imul(h, 31) + member.charCodeAt(c)) >>> 0;
+      for (let c = 0; c < uri.length; c++) h = (Math.imul(h, 31) + uri.charCodeAt(c)) >>> 0;
+      const virt = 0x100000 + (h & 0xfffff);
+      lines.push(
+        `    #${String(i).padStart(2, '0')} abs ${(base + virt).toString(16).padStart(16, '0')} virt ${virt.toString(16).padStart(16, '0')} _kDartIsolateSnapshotInstructions+0x${virt.toString(16)}`,
+      );
+    });
+    return lines.join('\n');
+  }
+  frames.forEach(([member, uri, line, col], i) => {
+    const gap = i > 0 && i < 5 && rng() < 0.25;
+    if (format === 'vm') {
+      if (gap) lines.push('<asynchronous suspension>');
+      lines.push(`#${String(i).padEnd(6)} ${member} (${uri}:${line}:${col})`);
+    } else if (format === 'terse') {
+      if (gap) lines.push('===== asynchronous gap ===========================');
+      lines.push(`${uri} ${line}:${col}  ${member.replace('<anonymous closure>', '<fn>')}`);
+    } else {
+      // dart2js: one script, minified names that are stable for a build, positions per build.
+      const name = `A.${member.replace(/[^A-Za-z0-9_$]/g, '_')}`;
+      const url = `https://app.mara.dev/main.dart.js`;
+      lines.push(
+        format === 'v8'
+          ? `    at ${name} (${url}:${line * 13 + version}:${col * 7})`
+          : `${name}@${url}:${line * 13 + version}:${col * 7}`,
+      );
+    }
+  });
+  if (format === 'v8') lines.unshift(`Error`);
+  return lines.join('\n');
+}

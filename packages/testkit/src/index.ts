@@ -8,6 +8,7 @@ export {
   corpusExpectations,
   corpusPersonalData,
   crashCorpusLines,
+  realisticCorpusLines,
 } from './crash-corpus';
 export {
   DISCORD_DEFAULTS,
