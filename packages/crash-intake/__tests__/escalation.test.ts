@@ -93,7 +93,7 @@ describe('Escalation', () => {
     clock = T0 + 2 * DAY_MS;
     e.accept(crash(1, clock, '2.2.0'));
     await settle(e);
-    expect(sent.map(titleOf)).toEqual(['Regressed fatal crash: StateError: Bad state: step <int>']);
+    expect(sent.map(titleOf)).toEqual(['Regressed fatal crash: StateError: Bad state: step <num>']);
 
     // Two days later, newer again: the 6 h cooldown is over, so it alerts again.
     clock = T0 + 4 * DAY_MS;
@@ -109,7 +109,7 @@ describe('Escalation', () => {
     clock = T0 + 2 * DAY_MS;
     e.accept(crash(1, clock, '2.1.0'));
     await settle(e);
-    expect(sent.map(titleOf)).toEqual(['New fatal crash: StateError: Bad state: step <int>']);
+    expect(sent.map(titleOf)).toEqual(['New fatal crash: StateError: Bad state: step <num>']);
   });
 
   it('alerts a fatal group whose alert was lost in a crash, and not one already alerted', async () => {
@@ -124,7 +124,7 @@ describe('Escalation', () => {
     e.remember(crash(3, T0 - HOUR, '2.0.0', false));
     e.recoverMissed();
     await settle(e);
-    expect(sent.map(titleOf)).toEqual(['New fatal crash: StateError: Bad state: step <int>']);
+    expect(sent.map(titleOf)).toEqual(['New fatal crash: StateError: Bad state: step <num>']);
     expect(sent[0]?.embeds?.[0]?.fields?.find((f) => f.name === 'Culprit')?.value).toBe(
       '`step_1.dart in Step1.run`',
     );
