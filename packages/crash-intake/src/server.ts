@@ -2,9 +2,6 @@ import * as http from 'node:http';
 import { readConfig } from './config';
 import { createCrashIntake } from './intake';
 
-/** How long a connection may stay silent (no byte either way) before it is closed. */
-const IDLE_TIMEOUT_MS = 15_000;
-
 /**
  * The standalone intake: `node packages/crash-intake/dist/server.js`, configured by environment.
  * Node's own timeouts cut off slow clients (headers and whole request); SIGTERM stops taking
@@ -41,9 +38,6 @@ async function main(): Promise<void> {
     intake,
   );
   server.maxConnections = 10_000;
-  // A connection silent this long (no byte either way) is closed: headersTimeout only starts
-  // with a request's first byte, so a client that connects and never sends would hold its socket.
-  server.setTimeout(Math.min(IDLE_TIMEOUT_MS, c.requestTimeoutMs), (socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(c.port, c.host, resolve);
