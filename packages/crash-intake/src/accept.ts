@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { type Crash, normalizeReport, scrub, TraceCache } from '@sre-toolkit/crashes';
 
 /** A client's offline queue flushes at most this many reports in one request. */
@@ -20,27 +20,58 @@ export type Checked =
   { readonly accepted: AcceptedReport[]; readonly rejected: Rejection[] } | { readonly error: string };
 
 /** App-report fields that hold free text; the others were validated to a strict shape. */
-const APP_TEXT = ['message', 'stackTrace', 'osVersion', 'device', 'userId', 'library', 'context'] as const;
+const APP_TEXT = ['message', 'stackTrace', 'osVersion', 'device', 'library', 'context'] as const;
 
 /**
- * Sentry-event keys whose values are not free text: versions (`1.2.3.4` would read as an IP
- * address), times, ids and levels. Everything else is scrubbed.
+ * The fields of docs/crash-report.schema.json: what crash-digest reads. Anything else an app sends
+ * is dropped before the store, so nothing unscrubbed rides along in an unknown field.
  */
-const SENTRY_KEEP = new Set([
-  'timestamp',
-  'release',
-  'dist',
-  'platform',
-  'level',
-  'environment',
-  'event_id',
+export const APP_FIELDS: readonly string[] = [
   'type',
-  'app_version',
-  'app_build',
-  'version',
-  'build',
-  'in_app',
+  'message',
+  'stackTrace',
+  'fatal',
+  'source',
+  'platform',
+  'appVersion',
+  'buildNumber',
+  'osVersion',
+  'device',
+  'timestamp',
+  'userId',
+  'library',
+  'context',
+];
+
+/**
+ * Top-level Sentry-event keys whose values are ids, times, levels or versions (`1.2.3.4` would
+ * read as an IP address, `app@1.2.3` as an e-mail address): kept as sent when they are short
+ * tokens. Only at the top level; anywhere else a key named `type` or `release` is free text.
+ */
+const SENTRY_TOP_KEEP = new Map<string, RegExp>([
+  ['timestamp', /^[\d:.TZ+-]{1,40}$/],
+  ['release', /^[\w.+@-]{1,256}$/],
+  ['platform', /^[\w.+-]{1,64}$/],
+  ['level', /^[\w.+-]{1,64}$/],
+  ['event_id', /^[\w.+-]{1,64}$/],
+  // Free text in principle: kept only when it is a plain token, scrubbed otherwise.
+  ['environment', /^[\w.+-]{1,64}$/],
+  ['dist', /^[\w.+-]{1,64}$/],
 ]);
+/** Version-like keys kept as sent inside `contexts.*` (and `type` of an exception value) when they are tokens. */
+const SENTRY_TOKEN_KEYS = new Set(['app_version', 'app_build', 'version', 'build', 'type']);
+/** A token: no spaces, no `@`, `=` or `:` that could carry a name or a secret. */
+const TOKEN = /^[\w.+-]{0,128}$/;
+/** Keys whose whole value is a secret or identifies a person, at any depth. */
+const SECRET_KEY =
+  /password|passwd|secret|api[-_]?key|auth|credential|token|private[-_]?key|cookie|session|^(?:username|email|e_mail|ip_address|ip)$/i;
+
+/** Reports nested deeper than this are refused: nothing the schema knows is deeper than 8. */
+export const MAX_DEPTH = 64;
+
+/** Year 2000 and one day ahead: a report outside is a wrong clock and would escape the export's time filter. */
+export const EARLIEST_REPORT = Date.UTC(2000, 0, 1);
+export const FUTURE_SLACK_MS = 86_400_000;
 
 /**
  * Checks a body (one report or an array of up to 100) and scrubs personal data out of every
@@ -51,7 +82,15 @@ export class ReportChecker {
   private readonly traces: TraceCache;
   /** Scrubbed stack traces by their text: one bug in one build sends the same trace many times. */
   private readonly traceTexts = new Map<string, string>();
-  constructor(private readonly appPackages: readonly string[]) {
+  /**
+   * @param pseudonymKey the installation's secret key for user-id pseudonyms (see `pseudonym`).
+   * @param now the clock that bounds report timestamps.
+   */
+  constructor(
+    private readonly appPackages: readonly string[],
+    private readonly pseudonymKey: Buffer | string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.traces = new TraceCache(appPackages);
   }
 
@@ -63,13 +102,26 @@ export class ReportChecker {
     }
     const accepted: AcceptedReport[] = [];
     const rejected: Rejection[] = [];
+    const latest = this.now() + FUTURE_SLACK_MS;
     for (const [index, value] of reports.entries()) {
+      if (deeperThan(value, MAX_DEPTH)) {
+        rejected.push({ index, reason: `the report is nested deeper than ${MAX_DEPTH} levels` });
+        continue;
+      }
       // Scrubbing first and normalizing once: the scrubber touches only free text, which the
       // schema holds to no shape, so the verdict is the same and the fingerprint is the stored one's.
-      const clean = isObject(value) ? scrubReport(value, this.traceTexts) : value;
+      const clean = isObject(value) ? scrubReport(value, this.pseudonymKey, this.traceTexts) : value;
       const normalized = normalizeReport(clean, this.appPackages, this.traces);
       if ('rejected' in normalized) {
         rejected.push({ index, reason: normalized.rejected });
+        continue;
+      }
+      const at = normalized.crash.timestamp;
+      if (!(at >= EARLIEST_REPORT && at <= latest)) {
+        rejected.push({
+          index,
+          reason: `timestamp: must lie between 2000-01-01 and one day from now (the device clock is wrong)`,
+        });
         continue;
       }
       accepted.push({ line: JSON.stringify(clean), crash: normalized.crash });
@@ -78,41 +130,117 @@ export class ReportChecker {
   }
 }
 
-/** A copy of the report with personal data and secrets replaced in every free-text value. */
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function scrubReport(
-  report: Record<string, unknown>,
-  traceCache?: Map<string, string>,
-): Record<string, unknown> {
-  if ('exception' in report) {
-    const copy = scrubDeep(report, 0) as Record<string, unknown>;
-    const user = copy.user;
-    if (typeof user === 'object' && user !== null && !Array.isArray(user)) {
-      const id = (user as Record<string, unknown>).id;
-      if (typeof id === 'string' || typeof id === 'number') {
-        copy.user = { ...(user as Record<string, unknown>), id: pseudonym(String(id)) };
-      }
+/** Whether a parsed JSON value nests deeper than `max`: a walk with its own stack, no recursion. */
+export function deeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
     }
-    return copy;
   }
-  const copy: Record<string, unknown> = { ...report };
-  for (const key of APP_TEXT) {
-    const v = copy[key];
-    if (typeof v !== 'string') continue;
-    copy[key] =
-      key === 'stackTrace' ? cachedTrace(v, traceCache) : key === 'userId' ? pseudonym(v) : scrub(v);
-  }
-  return copy;
+  return false;
 }
 
 /**
- * User ids are only counted (distinct users per group): a one-way hash keeps them countable
- * and stops the store from holding an id an app may have built from an account name.
+ * A copy of the report with personal data and secrets removed. App reports keep only the schema's
+ * fields, their free text scrubbed; Sentry events are scrubbed everywhere (values and key names),
+ * secrets by key name replaced whole. User ids become keyed pseudonyms of the id as sent.
  */
-export function pseudonym(id: string): string {
-  return `u_${createHash('sha256').update(id).digest('hex').slice(0, 20)}`;
+export function scrubReport(
+  report: Record<string, unknown>,
+  pseudonymKey: Buffer | string,
+  traceCache?: Map<string, string>,
+): Record<string, unknown> {
+  if ('exception' in report) return scrubSentryEvent(report, pseudonymKey);
+  const copy: Record<string, unknown> = {};
+  for (const key of APP_FIELDS) if (Object.hasOwn(report, key)) copy[key] = report[key];
+  for (const key of APP_TEXT) {
+    const v = copy[key];
+    if (typeof v !== 'string') continue;
+    copy[key] = key === 'stackTrace' ? cachedTrace(v, traceCache) : scrub(v);
+  }
+  if (typeof copy.userId === 'string') copy.userId = pseudonym(copy.userId, pseudonymKey);
+  return copy;
+}
+
+function scrubSentryEvent(event: Record<string, unknown>, key: Buffer | string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(event)) {
+    if (k === '__proto__') continue;
+    if (k === 'user' && isObject(v)) {
+      out.user = scrubUser(v, key);
+    } else if (SENTRY_TOP_KEEP.has(k) && isKeptValue(v, SENTRY_TOP_KEEP.get(k) as RegExp)) {
+      out[k] = v;
+    } else if (k === 'exception') {
+      out[k] = scrubDeep(v, 1, 'exception');
+    } else if (k === 'contexts') {
+      out[k] = scrubDeep(v, 1, 'contexts');
+    } else {
+      out[scrub(k)] = SECRET_KEY.test(k) ? FILTERED : scrubDeep(v, 1, '');
+    }
+  }
+  return out;
+}
+
+const FILTERED = '[Filtered]';
+const isKeptValue = (v: unknown, shape: RegExp) =>
+  typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && shape.test(v));
+
+/** `user`: the id becomes a pseudonym of the id as sent (before any scrubbing); names, addresses and IPs go. */
+function scrubUser(user: Record<string, unknown>, key: Buffer | string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(user)) {
+    if (k === '__proto__') continue;
+    if (k === 'id' && (typeof v === 'string' || typeof v === 'number')) out.id = pseudonym(String(v), key);
+    else out[scrub(k)] = FILTERED;
+  }
+  return out;
+}
+
+/**
+ * Everything below the top level: strings scrubbed, key names scrubbed, secrets by key name
+ * replaced whole. `context` says where we are: version keys inside `contexts` and the exception
+ * type keep token values (a version would read as an IP address; a type is a validated name).
+ */
+function scrubDeep(value: unknown, depth: number, context: string): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (typeof value !== 'object' || value === null) return value;
+  // check() refused anything deeper than MAX_DEPTH; this bounds direct callers as well.
+  if (depth > MAX_DEPTH) return FILTERED;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1, context));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '__proto__') continue;
+    if (SECRET_KEY.test(k)) {
+      out[scrub(k)] = FILTERED;
+    } else if (
+      context !== '' &&
+      SENTRY_TOKEN_KEYS.has(k) &&
+      typeof v === 'string' &&
+      TOKEN.test(v) &&
+      (context === 'contexts' || k === 'type')
+    ) {
+      out[k] = v;
+    } else {
+      out[scrub(k)] = scrubDeep(v, depth + 1, context);
+    }
+  }
+  return out;
+}
+
+/**
+ * User ids are only counted (distinct users per group): a keyed one-way hash (HMAC-SHA-256 with
+ * the installation's secret key) keeps them countable, stops the store from holding an id an app
+ * may have built from an account name, and cannot be reversed by hashing a list of guesses.
+ */
+export function pseudonym(id: string, key: Buffer | string): string {
+  return `u_${createHmac('sha256', key).update(id).digest('hex').slice(0, 20)}`;
 }
 
 function cachedTrace(trace: string, cache: Map<string, string> | undefined): string {
@@ -144,17 +272,4 @@ export function scrubStackTrace(trace: string): string {
       return `${scrub(line.slice(0, open))} (${scrub(uri)}${loc})`;
     })
     .join('\n');
-}
-
-function scrubDeep(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return scrub(value);
-  if (typeof value !== 'object' || value === null) return value;
-  // The body limit bounds the size; this bounds the recursion. Nothing that deep is kept unscrubbed.
-  if (depth > 32) return '[Filtered]';
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SENTRY_KEEP.has(k) && typeof v !== 'object' ? v : scrubDeep(v, depth + 1);
-  }
-  return out;
 }

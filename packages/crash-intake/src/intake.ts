@@ -14,6 +14,7 @@ import { ReportChecker } from './accept';
 import { DAY_MS, Escalation } from './escalation';
 import { IntakeMetrics } from './metrics';
 import { BODY_LIMIT, registerPlugins, registerReads, registerReports } from './routes';
+import { loadPseudonymKey } from './pseudonym-key';
 import { type CrashStore, NdjsonSegmentStore } from './store';
 
 export { BODY_LIMIT };
@@ -63,7 +64,6 @@ export async function createCrashIntake(options: CrashIntakeOptions): Promise<Cr
   const retentionDays = options.retentionDays ?? 90;
   const store = options.store ?? new NdjsonSegmentStore(options.dataDir, now);
   const metrics = new IntakeMetrics();
-  const checker = new ReportChecker(appPackages);
   const transport = nodeTransport();
 
   const send = async (webhook: Webhook, message: WebhookMessage): Promise<DeliveryResult> => {
@@ -91,6 +91,7 @@ export async function createCrashIntake(options: CrashIntakeOptions): Promise<Cr
   });
 
   await store.open();
+  const checker = new ReportChecker(appPackages, await loadPseudonymKey(options.dataDir), now);
   await store.prune(now(), retentionDays);
   await escalation.load();
   const traces = new TraceCache(appPackages);

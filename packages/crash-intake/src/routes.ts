@@ -146,6 +146,18 @@ export function registerReports(app: FastifyInstance, c: IntakeContext): void {
   );
 }
 
+/** A date or a date-time with a zone (the shape the schema gives report timestamps); linear pattern. */
+const EXPORT_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+const YEAR_2000 = Date.UTC(2000, 0, 1);
+const YEAR_10000 = Date.UTC(10_000, 0, 1);
+
+/** Milliseconds of an export bound, or undefined when it is not an ISO 8601 time in 2000–9999. */
+export function exportTime(v: unknown): number | undefined {
+  if (typeof v !== 'string' || !EXPORT_TIME.test(v)) return undefined;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) && ms >= YEAR_2000 && ms < YEAR_10000 ? ms : undefined;
+}
+
 /** `GET /api/crashes/export`, `/health` and `/metrics`. */
 export function registerReads(app: FastifyInstance, c: IntakeContext): void {
   const { store, metrics } = c;
@@ -155,7 +167,9 @@ export function registerReads(app: FastifyInstance, c: IntakeContext): void {
     { compress: { encodings: ['gzip'], customTypes: /^application\/x-ndjson/ } },
     async (req, reply) => {
       const auth = req.headers.authorization;
-      const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+      // The scheme is case-insensitive (RFC 9110 §11.1); the token is compared in constant time.
+      const token =
+        typeof auth === 'string' && auth.slice(0, 7).toLowerCase() === 'bearer ' ? auth.slice(7) : undefined;
       if (!keyMatches(token, options.exportToken)) {
         reply.header('www-authenticate', 'Bearer');
         return reply.code(401).send({ error: 'missing or wrong bearer token (CRASH_EXPORT_TOKEN)' });
@@ -165,9 +179,11 @@ export function registerReads(app: FastifyInstance, c: IntakeContext): void {
       for (const key of ['since', 'until'] as const) {
         const v = query[key];
         if (v === undefined || v === '') continue;
-        const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-        if (Number.isNaN(ms)) {
-          return reply.code(400).send({ error: `${key} must be an ISO 8601 time like 2026-11-30T00:00:00Z` });
+        const ms = exportTime(v);
+        if (ms === undefined) {
+          return reply.code(400).send({
+            error: `${key} must be an ISO 8601 time between the years 2000 and 9999, like 2026-11-30T00:00:00Z`,
+          });
         }
         range[key] = ms;
       }

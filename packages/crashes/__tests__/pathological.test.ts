@@ -102,6 +102,13 @@ const RUNS = [
   'A#e028a',
   'relayoutBoundary=up1',
   '1.1.',
+  'ghp_',
+  'github_pat_',
+  'xoxb-',
+  'xoxb-a',
+  'sk_live_',
+  'AKIA',
+  'AKIAA',
 ];
 const SIZE = 100 * 1024;
 // Linear passes take tens of ms; a backtracking pattern takes seconds to minutes on 100 KB. The margin

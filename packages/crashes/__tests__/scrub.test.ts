@@ -14,6 +14,30 @@ describe('scrub (REFERENCE §5)', () => {
       'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U expired',
       'token [token] expired',
     ],
+    [
+      'GitHub classic token',
+      'push as ghp_16C7e42F292c6912E7710c838347Ae178B4a failed',
+      'push as [token] failed',
+    ],
+    [
+      'GitHub fine-grained token',
+      'GH_TOKEN=github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV ok',
+      'GH_TOKEN=[Filtered] ok',
+    ],
+    ['GitHub app token', 'ghs_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789 expired', '[token] expired'],
+    [
+      'Slack bot token',
+      'slack xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx refused',
+      'slack [token] refused',
+    ],
+    [
+      'Stripe secret key',
+      'stripe key sk_live_4eC39HqLyjWDarjtT1zdp7dc rejected',
+      'stripe key [token] rejected',
+    ],
+    ['Stripe restricted key', '(rk_test_51HxQ2abcDEF0123456789) bad', '([token]) bad'],
+    ['AWS access key id', 'aws AKIAIOSFODNN7EXAMPLE denied', 'aws [token] denied'],
+    ['vendor token as a value', 'token=ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'token=[Filtered]'],
     ['password=', 'login failed password=hunter2 user=bob', 'login failed password=[Filtered] user=bob'],
     ['JSON secret', '{"client_secret": "s3cr3t-value", "id": 4}', '{"client_secret": "[Filtered]", "id": 4}'],
     ['api_key', 'GET /v1?api_key=AKIA1234567890&page=2', 'GET /v1?api_key=[Filtered]&page=2'],
@@ -45,6 +69,18 @@ describe('scrub (REFERENCE §5)', () => {
   it('replaces a PEM private key block whole', () => {
     const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc==\n-----END RSA PRIVATE KEY-----';
     expect(scrub(`key: ${pem} loaded`)).toBe('key: [Filtered] loaded');
+  });
+
+  it('leaves words that merely start like a vendor token alone', () => {
+    for (const text of [
+      'ghp_short',
+      'my_ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+      'AKIA123',
+      'sk_live_',
+      'xoxb-1',
+    ]) {
+      expect(scrub(text)).toBe(text);
+    }
   });
 
   it('leaves ordinary crash text alone', () => {

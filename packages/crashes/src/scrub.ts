@@ -91,6 +91,15 @@ export const SCRUB_STEPS: readonly Step[] = [
     ),
     '$1$2[Filtered]',
   ],
+  // After key=value pairs, so `access_token=sk_live_…` stays `[Filtered]` as before. Vendor tokens
+  // by their documented prefixes: GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`,
+  // `github_pat_`), Slack (`xoxb-`, `xoxp-`, …), Stripe secret and restricted keys, AWS access key
+  // ids. Each branch is a literal prefix and one bounded class, so an attempt ends within 256
+  // characters and a match resumes after itself: linear.
+  [
+    /(?<![A-Za-z0-9_])(?:gh[opusr]_[A-Za-z0-9]{30,251}|github_pat_[A-Za-z0-9_]{22,244}|xox[abeoprs]-[A-Za-z0-9-]{10,250}|[rs]k_(?:live|test)_[A-Za-z0-9]{10,247}|(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9]))/g,
+    '[token]',
+  ],
   (text) => replaceEmails(text, '[email]'),
   [/\b(?:3[47]\d|4\d{3}|5[1-5]\d\d|65\d\d|6011)(?:[ -]?\d){12}\b/g, '[creditcard]'],
   // One character class, not `(?: ?[A-Z0-9]){11,30}`: the group's backtracking cost 3 s per 100 KB.
