@@ -6,7 +6,10 @@ import {
   number,
   optionalUrl,
   rule,
+  runbookUrlRule,
   secret,
+  severityRule,
+  shortText,
   splitList,
   text,
   wait,
@@ -64,4 +67,10 @@ export const inputs = {
   mention: input(rule(parseMentions)),
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),
+  // Issue #14: severity and runbook link on the alert, the deploy before a new or spiking group.
+  severity: input(severityRule(), 'auto'),
+  'runbook-url': input(runbookUrlRule()),
+  'deploy-environment': input(shortText(255), 'production'),
+  'deploy-window': input(duration(), '2h'),
+  'github-token': input(text(), '${{ github.token }}', { secret: secret.value }),
 };

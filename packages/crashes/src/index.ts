@@ -3,6 +3,7 @@
 export { parseByteSize } from './byte-size';
 export { windowLabel } from './digest';
 export { alertMessages, digestMessages } from './digest-messages';
+export { crashContext, type CrashAlertContext } from './alert-context';
 export { collectDigest, publishDigest } from './digest-run';
 export { type CrashGroup } from './groups';
 // For crash-intake, which stores, fingerprints and alerts on reports with the digest's own rules.

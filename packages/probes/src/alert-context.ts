@@ -124,7 +124,7 @@ export function contextFor(
 ): ProbeContext {
   const env = i['deploy-environment'];
   const lookup =
-    env && env !== 'none' && client.token && ctx.owner
+    env && env !== 'none' && client.token && !client.token.startsWith('${{') && ctx.owner
       ? deployLookup(createGitHubClient({ ...client, baseUrl: ctx.apiUrl, log: (m) => rt.info(m) }), {
           owner: ctx.owner,
           repo: ctx.repo,
