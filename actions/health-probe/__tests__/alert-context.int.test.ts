@@ -198,6 +198,21 @@ describe('health-probe deploy context', () => {
     ).toEqual([]);
   });
 
+  it('still alerts and opens the issue when the deployments listing is refused, saying why in the log', async () => {
+    await deploy(12);
+    gh.fail({ kind: 'status', status: 403 }, { method: 'GET', path: /\/deployments$/ });
+    const run = await probe();
+    expect(run.exitCode).toBe(1);
+    expect(embeds()).toHaveLength(2);
+    expect(
+      embeds()
+        .flatMap((e) => e.fields)
+        .filter((f) => f.name === 'Deploy before'),
+    ).toEqual([]);
+    expect(gh.issues()).toHaveLength(2);
+    expect(run.log).toMatch(/No deploy context: .*deployments: read/);
+  });
+
   it('honours a deploy-window shorter than the gap', async () => {
     await deploy(12);
     await probe({ 'deploy-window': '10m' });
