@@ -152,6 +152,8 @@ describe('crash-digest bundle on the known-bugs corpus', () => {
       '❌ 3 critical crash groups in mara: 1 new fatal, 1 regression, 1 spike',
     );
     expect(alert.embeds[0]?.fields.map((f) => f.name.split(':')[0])).toEqual([
+      'Severity',
+      'Runbook',
       '📈 spike',
       '🆕 new fatal',
       '🔁 regressed',

@@ -6,7 +6,10 @@ import {
   number,
   optionalUrl,
   rule,
+  runbookUrlRule,
   secret,
+  severityRule,
+  shortText,
   splitList,
   text,
   wait,
@@ -67,4 +70,9 @@ export const inputs = {
   'github-timeout': input(wait(), '60s'),
   'dry-run': input(bool(), 'false'),
   'fail-on-error': input(bool(), 'false'),
+  // Issue #14: severity and runbook link on the alert, the deploy before a new or spiking group.
+  severity: input(severityRule(), 'auto'),
+  'runbook-url': input(runbookUrlRule()),
+  'deploy-environment': input(shortText(255), 'production'),
+  'deploy-window': input(duration(), '2h'),
 };

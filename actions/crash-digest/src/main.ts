@@ -3,6 +3,7 @@ import { parseInputs, readRunContext, reportInputErrors, type Runtime } from '@s
 import {
   alertMessages,
   collectDigest,
+  crashContext,
   digestMessages,
   publishDigest,
   trackCrashIssues,
@@ -80,7 +81,8 @@ export async function run(
     dryRun: i['dry-run'],
     ...(transport ? { transport } : {}),
   };
-  const alert = alertMessages(digest, view, i.mention);
+  const context = await crashContext(rt, ctx, digest, i, { userAgent: USER_AGENT, budgetMs: 60_000 });
+  const alert = alertMessages(digest, view, i.mention, context);
   await sendMessages(rt, i['webhook-url'], digestMessages(digest, view), {
     ...delivery,
     what: 'crash digest',

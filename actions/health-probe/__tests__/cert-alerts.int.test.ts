@@ -58,7 +58,7 @@ const probe = () =>
     },
   });
 
-type Embed = { title: string; color: number };
+type Embed = { title: string; color: number; fields?: { name: string; value: string; inline?: boolean }[] };
 const titles = () => discord.received.flatMap((m) => ((m.body.embeds ?? []) as Embed[]).map((e) => e.title));
 
 maybe('health-probe certificate alerts', () => {
@@ -69,6 +69,16 @@ maybe('health-probe certificate alerts', () => {
     expect(titles()).toEqual(['⚠️ shop: certificate expires in 4 days']);
     expect(discord.received[0]?.body.content).toBeUndefined();
     expect((discord.received[0]?.body.embeds as Embed[])[0]?.color).toBe(0xd29922);
+    // Severity and runbook first (issue #14): a certificate expiring is degraded, SEV2.
+    expect((discord.received[0]?.body.embeds as Embed[])[0]?.fields?.slice(0, 2)).toEqual([
+      { name: 'Severity', value: 'SEV2', inline: true },
+      {
+        name: 'Runbook',
+        value:
+          '[Runbook: Health down](https://github.com/acme/mara/blob/HEAD/docs/INCIDENT_RESPONSE.md#health-down)',
+        inline: true,
+      },
+    ]);
     expect(github.issues()).toHaveLength(0);
     expect(first.log).toContain('shop: certificate expires in 4 days; alerting (threshold 7 days).');
 

@@ -35,6 +35,10 @@ describe('health-probe inputs', () => {
       'mention-on-reminder': 'false',
       maintenance: '',
       'status-page': '',
+      severity: 'auto',
+      'runbook-url': '',
+      'deploy-environment': 'production',
+      'deploy-window': '2h',
     });
   });
 });

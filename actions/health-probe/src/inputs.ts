@@ -1,4 +1,16 @@
-import { bool, duration, input, integer, rule, secret, shortText, text, wait } from '@sre-toolkit/action';
+import {
+  bool,
+  duration,
+  input,
+  integer,
+  rule,
+  runbookUrlRule,
+  secret,
+  severityRule,
+  shortText,
+  text,
+  wait,
+} from '@sre-toolkit/action';
 import { parseMentions, webhookUrls } from '@sre-toolkit/discord';
 import { parseMaintenance, targetsTextSecrets } from '@sre-toolkit/probes';
 
@@ -33,6 +45,11 @@ export const inputs = {
   'mention-on-reminder': input(bool(), 'false'),
   maintenance: input(rule(parseMaintenance)),
   'status-page': input(text()),
+  // Issue #14: severity and runbook link on every alert, the deploy before an outage.
+  severity: input(severityRule(), 'auto'),
+  'runbook-url': input(runbookUrlRule()),
+  'deploy-environment': input(shortText(255), 'production'),
+  'deploy-window': input(duration(), '2h'),
 };
 
 /** A branch name git accepts (the common rules; GitHub refuses the rest with a 422). */

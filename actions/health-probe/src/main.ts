@@ -3,6 +3,7 @@ import { sendMessages, type Transport } from '@sre-toolkit/discord';
 import {
   alertMessages,
   checkHealth,
+  contextFor,
   downMessage,
   incidentStoreFor,
   loadTargets,
@@ -55,6 +56,13 @@ export async function run(rt: Runtime, seams: Seams = {}): Promise<void> {
     userAgent: USER_AGENT,
     readOnly: i['dry-run'],
     ctx,
+    context: contextFor(
+      rt,
+      ctx,
+      targets.value,
+      { token: i['github-token'], userAgent: USER_AGENT, budgetMs: i['github-timeout'] },
+      i,
+    ),
     ...memory,
   });
   reportHealth(rt, check);

@@ -18,6 +18,8 @@ describe('readConfig', () => {
         cooldownMs: 6 * 3_600_000,
         requestTimeoutMs: 30_000,
         trustProxy: false,
+        // Issue #14: the runbook's SEV2 for a new fatal crash; no repository known, so no runbook link.
+        alertLabel: { severity: 'SEV2' },
       },
     });
   });

@@ -1,5 +1,13 @@
 import { resolve } from 'node:path';
-import { parseDuration, splitList } from '@sre-toolkit/action';
+import {
+  alertContext,
+  defaultSeverity,
+  parseDuration,
+  SEVERITIES,
+  splitList,
+  type AlertContext,
+  type Severity,
+} from '@sre-toolkit/action';
 import { type Mentions, parseMentions, parseWebhookUrl, type Webhook } from '@sre-toolkit/discord';
 
 /** The standalone server's settings, from the environment (docs/adopting.md, "Crash intake"). */
@@ -19,6 +27,39 @@ export interface ServerConfig {
   readonly requestTimeoutMs: number;
   /** Which proxies' `X-Forwarded-For` to believe (Fastify's `trustProxy`): the client IP the rate limit counts by. */
   readonly trustProxy: boolean | string;
+  /** Severity and runbook section every alert shows (`CRASH_SEVERITY`, `CRASH_RUNBOOK_URL`). */
+  readonly alertLabel: AlertLabel;
+}
+
+/** An alert's severity, and its runbook section when one is known (issue #14). */
+export interface AlertLabel {
+  readonly severity: Severity;
+  readonly runbook?: Pick<AlertContext, 'runbookUrl' | 'runbookTitle'>;
+}
+
+/**
+ * `CRASH_SEVERITY` (auto: the runbook's SEV2 for a new fatal crash) and `CRASH_RUNBOOK_URL`
+ * (blank: the runbook of `GITHUB_REPOSITORY` when the server knows its repository, else no link).
+ */
+export function readAlertLabel(env: NodeJS.ProcessEnv): { value: AlertLabel } | { errors: string[] } {
+  const errors: string[] = [];
+  const sev = env.CRASH_SEVERITY?.trim() ?? '';
+  const fixed = SEVERITIES.find((s) => s.toLowerCase() === sev.toLowerCase());
+  if (sev && sev.toLowerCase() !== 'auto' && !fixed)
+    errors.push(`CRASH_SEVERITY must be auto, SEV1, SEV2 or SEV3, not ${JSON.stringify(sev.slice(0, 40))}`);
+  const url = env.CRASH_RUNBOOK_URL?.trim() ?? '';
+  if (url) {
+    const protocol = URL.canParse(url) ? new URL(url).protocol : '';
+    if (protocol !== 'http:' && protocol !== 'https:')
+      errors.push('CRASH_RUNBOOK_URL must be an http:// or https:// URL (the runbook page)');
+  }
+  if (errors.length) return { errors };
+  const repository = env.GITHUB_REPOSITORY?.trim() ?? '';
+  const serverUrl = env.GITHUB_SERVER_URL?.trim() || 'https://github.com';
+  const severity = fixed ?? defaultSeverity('crash');
+  if (!url && !repository) return { value: { severity } };
+  const ctx = alertContext('crash', { severity, runbookUrl: url, serverUrl, repository });
+  return { value: { severity, runbook: { runbookUrl: ctx.runbookUrl, runbookTitle: ctx.runbookTitle } } };
 }
 
 export type ConfigResult = { config: ServerConfig } | { errors: string[] };
@@ -95,9 +136,12 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
     }
     trustProxy = trust;
   }
-  if (errors.length) return { errors };
+  const label = readAlertLabel(env);
+  if ('errors' in label) errors.push(...label.errors);
+  if (errors.length || 'errors' in label) return { errors };
   return {
     config: {
+      alertLabel: label.value,
       port,
       host: env.HOST?.trim() || '0.0.0.0',
       dataDir: resolve(cwd, env.CRASH_DATA_DIR?.trim() || './crash-data'),

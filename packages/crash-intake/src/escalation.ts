@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { oneLine } from '@sre-toolkit/action';
+import { alertFields, oneLine } from '@sre-toolkit/action';
+import type { AlertLabel } from './config';
 import {
   compareVersions,
   type Crash,
@@ -38,6 +39,8 @@ export interface EscalationOptions {
   readonly appPackage: string;
   readonly webhook?: Webhook;
   readonly mentions?: Mentions;
+  /** Severity (and runbook link) every alert leads with (issue #14). */
+  readonly alertLabel?: AlertLabel;
   readonly cooldownMs: number;
   readonly retentionMs: number;
   /** Sends one message; resolves with the shared client's result (which retries 5xx and 429). */
@@ -296,6 +299,7 @@ export class Escalation {
         title: `${item.fingerprints.length} new crash groups in the last minute`,
         description: [...lines, ...(more > 0 ? [`… and ${more} more`] : [])].join('\n'),
         color: 0xd73a49,
+        ...(this.labelFields().length ? { fields: this.labelFields() } : {}),
       };
       return buildMessage([embed], { mentions, username: 'crash-intake' });
     }
@@ -303,6 +307,7 @@ export class Escalation {
     const g = this.groups.get(fp);
     const heading = item.kind === 'new' ? 'New fatal crash' : 'Regressed fatal crash';
     const fields = [
+      ...this.labelFields(),
       { name: 'Culprit', value: g?.culprit ? inlineCode(g.culprit) : 'no in-app frame', inline: false },
       { name: 'App version', value: inlineCode(g?.version ?? 'unknown'), inline: true },
       { name: 'Platform', value: inlineCode(g?.platform ?? 'unknown'), inline: true },
@@ -315,6 +320,18 @@ export class Escalation {
       fields,
     };
     return buildMessage([embed], { mentions, username: 'crash-intake' });
+  }
+
+  /** Severity first, then the runbook's crash section when the server knows where it is. */
+  private labelFields(): NonNullable<Embed['fields']> {
+    const label = this.options.alertLabel;
+    if (!label) return [];
+    const fields = alertFields({
+      severity: label.severity,
+      runbookUrl: label.runbook?.runbookUrl ?? '',
+      runbookTitle: label.runbook?.runbookTitle ?? '',
+    });
+    return label.runbook ? fields : fields.filter((f) => f.name === 'Severity');
   }
 
   status(): EscalationStatus {

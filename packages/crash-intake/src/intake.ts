@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { oneLine } from '@sre-toolkit/action';
+import { defaultSeverity, oneLine } from '@sre-toolkit/action';
 import { normalizeReport, TraceCache } from '@sre-toolkit/crashes';
 import {
   deliverAll,
@@ -11,6 +11,7 @@ import {
 } from '@sre-toolkit/discord';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ReportChecker } from './accept';
+import type { AlertLabel } from './config';
 import { DAY_MS, Escalation } from './escalation';
 import { IntakeMetrics } from './metrics';
 import { BODY_LIMIT, registerPlugins, registerReads, registerReports } from './routes';
@@ -30,6 +31,8 @@ export interface CrashIntakeOptions {
   readonly appPackages?: readonly string[];
   readonly webhook?: Webhook;
   readonly mentions?: Mentions;
+  /** Severity and runbook link on every alert; default: SEV2 (the runbook's new fatal crash), no link. */
+  readonly alertLabel?: AlertLabel;
   readonly retentionDays?: number;
   /** Requests per minute per client on `POST /api/crashes`. */
   readonly rateLimit?: number;
@@ -82,6 +85,7 @@ export async function createCrashIntake(options: CrashIntakeOptions): Promise<Cr
     appPackage: appPackages[0] ?? '',
     ...(options.webhook ? { webhook: options.webhook } : {}),
     ...(options.mentions ? { mentions: options.mentions } : {}),
+    alertLabel: options.alertLabel ?? { severity: defaultSeverity('crash') },
     cooldownMs: options.cooldownMs ?? 6 * 3_600_000,
     retentionMs: retentionDays * DAY_MS,
     send,

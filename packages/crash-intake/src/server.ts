@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     rateLimit: c.rateLimit,
     cooldownMs: c.cooldownMs,
     trustProxy: c.trustProxy,
+    alertLabel: c.alertLabel,
   });
   const server = http.createServer(
     {

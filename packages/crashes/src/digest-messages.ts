@@ -19,6 +19,7 @@ import {
 import { safeUrl } from './digest-summary';
 import { FINGERPRINT_VERSION } from './fingerprint';
 import type { CrashGroup } from './groups';
+import { alertFields, deployLine, type CrashAlertContext } from './alert-context';
 
 /** The Discord side of the digest: the digest for #crashes and the alert for #alerts. */
 
@@ -101,7 +102,12 @@ export function digestMessages(d: Digest, ctx: DigestContext): WebhookMessage[] 
 }
 
 /** One message for #alerts naming every critical group (new fatal, regressed, spiking). */
-export function alertMessages(d: Digest, ctx: DigestContext, mentions: Mentions): WebhookMessage[] {
+export function alertMessages(
+  d: Digest,
+  ctx: DigestContext,
+  mentions: Mentions,
+  context?: CrashAlertContext,
+): WebhookMessage[] {
   const critical = d.groups.filter((g) => g.critical.length);
   if (!critical.length) return [];
   const counts = (['new fatal', 'regressed', 'spike'] as const)
@@ -113,11 +119,15 @@ export function alertMessages(d: Digest, ctx: DigestContext, mentions: Mentions)
   const title = `${TONES.failure.emoji} ${plural(critical.length, 'critical crash group')} in ${ctx.where}: ${counts.join(', ')}`;
   const fields = critical.map((g) => ({
     name: `${g.critical.map((c) => FLAG_WORDS[c] ?? c).join(' · ')}: ${escapeMarkdown(g.title)}`,
-    value: groupLine(g),
+    value: ((deploy) => (deploy ? `${groupLine(g)}\n${deployLine(deploy)}` : groupLine(g)))(
+      context?.deploys.get(g.fingerprint),
+    ),
   }));
   const embeds: Embed[] = [];
   for (let i = 0; i < fields.length; i += 10) {
     const embed: Embed = { color: TONES.failure.color, fields: fields.slice(i, i + 10) };
+    // Severity and the runbook's crash section first (issue #14); 12 fields stay under Discord's 25.
+    if (i === 0 && context) embed.fields = [...alertFields(context.alert), ...(embed.fields ?? [])];
     if (i === 0) {
       embed.title = title;
       embed.description = `In the last ${ctx.windowLabel ?? windowLabel(d.window.duration_ms)}: ${totalsLine(d)}`;

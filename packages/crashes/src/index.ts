@@ -3,6 +3,7 @@
 export { parseByteSize } from './byte-size';
 export { windowLabel } from './digest';
 export { alertMessages, digestMessages } from './digest-messages';
+export { crashContext, type CrashAlertContext } from './alert-context';
 export { collectDigest, publishDigest, trackCrashIssues } from './digest-run';
 export { type CrashIssueStore } from './crash-issues';
 export { type CrashGroup } from './groups';

@@ -10,6 +10,7 @@ import {
   type OpenIncident,
 } from './incidents';
 import type { ProbeResult } from './probe';
+import { deployField, deployLine, type ProbeAlertType, type ProbeContext } from './alert-context';
 import { certEmbed, downEmbed, orphanComment, recoveryEmbed, reminderEmbed } from './messages';
 import type { Outage, Uptime } from './state';
 import type { Embed } from '@sre-toolkit/discord';
@@ -88,6 +89,18 @@ export interface AlertOptions {
   readonly log: (message: string) => void;
   /** Memory across runs (the state branch); without it every run stands alone, as before. */
   readonly memory?: RunMemory;
+  /** Severity, runbook link and deploy context (issue #14); without it, alerts carry none. */
+  readonly context?: ProbeContext | undefined;
+}
+
+/** An alert's embed with its severity and runbook link, when the run has a context. */
+export function withAlertContext(
+  embed: Embed,
+  name: string,
+  type: ProbeAlertType,
+  context: ProbeContext | undefined,
+): Embed {
+  return context ? context.alert(embed, name, type) : embed;
 }
 
 /**
@@ -186,7 +199,11 @@ interface Run {
 function everyRun(results: readonly ProbeResult[], run: Run): AlertPlan {
   const down = results.filter((r) => r.status === 'down' && !run.facts(r).maintenance);
   for (const r of down) run.plan.confirmedDown.add(r.name);
-  run.plan.embeds.push(...down.map((r) => downEmbed(r, run.options.ctx)));
+  run.plan.embeds.push(
+    ...down.map((r) =>
+      withAlertContext(downEmbed(r, run.options.ctx), r.name, 'health-down', run.options.context),
+    ),
+  );
   run.plan.ping = down.length > 0;
   return run.plan;
 }
@@ -204,7 +221,9 @@ function certificateAlerts(results: readonly ProbeResult[], run: Run): void {
     if (lowest === undefined) {
       if (f.certAlerted !== undefined) run.plan.certAlerted.set(r.name, undefined);
     } else if (f.certAlerted === undefined || lowest < f.certAlerted) {
-      run.plan.embeds.push(certEmbed(r, run.options.ctx));
+      run.plan.embeds.push(
+        withAlertContext(certEmbed(r, run.options.ctx), r.name, 'health-degraded', run.options.context),
+      );
       run.plan.certAlerted.set(r.name, lowest);
       run.options.log(`${r.name}: certificate expires in ${days} days; alerting (threshold ${lowest} days).`);
     }
@@ -240,10 +259,18 @@ async function openIncident(action: Extract<IncidentAction, { kind: 'open' }>, r
   }
   plan.confirmedDown.add(name);
   const state = { ...action.state, since, downChecks: Math.max(1, f.downStreak) };
+  const start = new Date(since);
+  const deploy = await options.context?.deployBefore(start, options.log);
+  const body = incidentBody(r, state, ctx);
   let issue: { number: number; url: string } | undefined;
   if (store && !options.readOnly) {
     try {
-      issue = await store.open(incidentKey(name), incidentTitle(name), incidentBody(r, state, ctx), state);
+      issue = await store.open(
+        incidentKey(name),
+        incidentTitle(name),
+        deploy ? `${body}\n\n${deployLine(deploy, start)}` : body,
+        state,
+      );
       options.log(`${name}: down; opened incident #${issue.number}.`);
     } catch (error) {
       plan.warnings.push(`${name}: ${messageOf(error)} Alerting anyway.`);
@@ -260,7 +287,15 @@ async function openIncident(action: Extract<IncidentAction, { kind: 'open' }>, r
     remindedAt: run.at,
     ...(issue ? { issue } : {}),
   });
-  plan.embeds.push(downEmbed(r, ctx, issue));
+  const down = downEmbed(r, ctx, issue);
+  plan.embeds.push(
+    withAlertContext(
+      deploy ? { ...down, fields: [...(down.fields ?? []), deployField(deploy, start)] } : down,
+      name,
+      'health-down',
+      options.context,
+    ),
+  );
   plan.ping = true;
   plan.actions.push({ ...action, state });
 }
@@ -289,7 +324,14 @@ async function updateIncident(action: Extract<IncidentAction, { kind: 'update' }
     settings.remindEveryMs !== undefined &&
     options.now.getTime() - last >= settings.remindEveryMs
   ) {
-    plan.embeds.push(reminderEmbed(r, o, options.now, options.ctx, f.week, issue));
+    plan.embeds.push(
+      withAlertContext(
+        reminderEmbed(r, o, options.now, options.ctx, f.week, issue),
+        name,
+        'health-down',
+        options.context,
+      ),
+    );
     if (settings.mentionOnReminder) plan.ping = true;
     next = { ...next, remindedAt: run.at };
     options.log(`${name}: still down; reminder sent.`);
@@ -330,7 +372,8 @@ async function closeIncident(action: Extract<IncidentAction, { kind: 'close' }>,
     return;
   }
   if (options.memory) plan.outages.set(name, undefined);
-  plan.embeds.push(recoveryEmbed(r, action.state, action.downtimeMs, options.ctx, issue, f.week));
+  const recovered = recoveryEmbed(r, action.state, action.downtimeMs, options.ctx, issue, f.week);
+  plan.embeds.push(options.context ? options.context.recovery(recovered, name) : recovered);
   plan.actions.push(action);
   if (!options.store) return options.log(`${name}: recovered.`);
   if (options.readOnly) {

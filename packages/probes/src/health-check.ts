@@ -4,12 +4,14 @@ import type { Runtime } from '@sre-toolkit/action';
 import { buildMessages, NO_MENTIONS, type Mentions, type WebhookMessage } from '@sre-toolkit/discord';
 import {
   syncIncidents,
+  withAlertContext,
   type AlertPlan,
   type IncidentStore,
   type MemorySettings,
   type RunMemory,
   type TargetFacts,
 } from './alerts';
+import type { ProbeContext } from './alert-context';
 import { httpClient, type Attempt } from './http-attempt';
 import type { IncidentContext } from './incidents';
 import { maintenanceOf, type MaintenanceIssue, type MaintenanceWindow } from './maintenance';
@@ -59,6 +61,8 @@ export interface HealthCheckOptions {
   /** Dry run: read incidents, write none. */
   readonly readOnly: boolean;
   readonly ctx: IncidentContext;
+  /** Severity, runbook link and deploy context on every alert (issue #14). */
+  readonly context?: ProbeContext | undefined;
   /** Memory across runs (`state-branch`); undefined runs each probe on its own, as before. */
   readonly memory?: { readonly store: StateStore; readonly settings: MemorySettings } | undefined;
   readonly maintenance?: {
@@ -166,6 +170,7 @@ export async function checkHealth(
     readOnly: options.readOnly,
     now,
     ctx: options.ctx,
+    context: options.context,
     log: (m) => rt.info(m),
     ...(memory ? { memory } : {}),
   });
@@ -189,7 +194,17 @@ export async function checkHealth(
     if (held.length) {
       final = {
         ...plan,
-        embeds: [...plan.embeds, ...held.map((r) => downEmbed(r, options.ctx, plan.issues.get(r.name)))],
+        embeds: [
+          ...plan.embeds,
+          ...held.map((r) =>
+            withAlertContext(
+              downEmbed(r, options.ctx, plan.issues.get(r.name)),
+              r.name,
+              'health-down',
+              options.context,
+            ),
+          ),
+        ],
         ping: true,
         confirmedDown: new Set([...plan.confirmedDown, ...held.map((r) => r.name)]),
       };

@@ -10,3 +10,4 @@ export { type StateStore, createStateStore, STATE_FILE } from './state-store';
 export { listMaintenanceIssues } from './github-store';
 export { certThresholds, memoryFor, MAINTENANCE_LABEL } from './run-memory';
 export { writeStatusPage } from './status-page';
+export { contextFor, probeContext, type ProbeContext, type ProbeContextOptions } from './alert-context';

@@ -40,6 +40,8 @@ export interface Target {
   readonly certExpiryDays: number;
   /** Conditions under which an answer is degraded rather than up or down (`degraded-when`). */
   readonly degradedWhen?: DegradedWhen;
+  /** `critical: true`: its outage is SEV1 (the runbook's "target marked critical"), else SEV2. */
+  readonly critical?: boolean;
 }
 
 const KEYS = new Set([
@@ -57,6 +59,7 @@ const KEYS = new Set([
   'retry-delay',
   'cert-expiry-days',
   'degraded-when',
+  'critical',
 ]);
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -250,6 +253,8 @@ function readTarget(item: unknown, defaults: TargetDefaults): { value: Target } 
   if (certDays === undefined) return fail('cert-expiry-days must be a whole number of days');
   const degradedWhen = parseDegradedWhen(spec['degraded-when']);
   if ('error' in degradedWhen) return fail(`degraded-when ${degradedWhen.error}`);
+  if (spec.critical !== undefined && typeof spec.critical !== 'boolean')
+    return fail('critical must be true or false');
 
   return {
     value: {
@@ -268,6 +273,7 @@ function readTarget(item: unknown, defaults: TargetDefaults): { value: Target } 
       retryDelayMs: retryDelay,
       certExpiryDays: certDays,
       ...(degradedWhen.value ? { degradedWhen: degradedWhen.value } : {}),
+      ...(spec.critical === true ? { critical: true } : {}),
     },
   };
 }
