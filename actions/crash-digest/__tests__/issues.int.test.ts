@@ -110,7 +110,12 @@ describe('crash groups as GitHub issues against the stand-ins', () => {
       status: 'opened',
     });
     expect(alerts().map((e) => e?.title)).toEqual(['❌ 1 critical crash group in mara: 1 new fatal']);
-    expect(alerts()[0]?.fields?.[0]?.value).toContain('[#1](https://github.com/acme/mara/issues/1) opened');
+    // After the severity and runbook fields (issue #14), the group's field links its issue.
+    const fields = alerts()[0]?.fields ?? [];
+    expect(fields[0]).toMatchObject({ name: 'Severity', value: expect.stringContaining('SEV2') });
+    expect(fields.map((f) => f.value).join('\n')).toContain(
+      '[#1](https://github.com/acme/mara/issues/1) opened',
+    );
   });
 
   it('updates the counts of the open issue silently on the next digest', async () => {

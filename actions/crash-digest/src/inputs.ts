@@ -3,6 +3,7 @@ import {
   duration,
   input,
   integer,
+  type InputValues,
   number,
   optionalUrl,
   rule,
@@ -76,3 +77,23 @@ export const inputs = {
   'deploy-environment': input(shortText(255), 'production'),
   'deploy-window': input(duration(), '2h'),
 };
+
+type Inputs = InputValues<typeof inputs>;
+
+/** Where the reports come from, as collectDigest reads them. */
+export const sourcesOf = (i: Inputs, cwd: string, userAgent: string) => ({
+  patterns: i.source,
+  cwd,
+  url: i['source-url'],
+  token: i['source-token'],
+  userAgent,
+});
+
+/** How reports are grouped and compared with the window before. */
+export const groupingOf = (i: Inputs, now: number) => ({
+  appPackages: i['app-package'],
+  now,
+  windowMs: i.window,
+  spikeFactor: i['spike-factor'],
+  minEvents: i['min-events'],
+});

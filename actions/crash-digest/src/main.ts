@@ -11,7 +11,7 @@ import {
   type CrashIssueStore,
 } from '@sre-toolkit/crashes';
 import { sendMessages, type Transport } from '@sre-toolkit/discord';
-import { inputs } from './inputs';
+import { groupingOf, inputs, sourcesOf } from './inputs';
 
 export const USER_AGENT = 'sre-toolkit-crash-digest/1.0 (+https://github.com/features/actions)';
 
@@ -32,20 +32,8 @@ export async function run(
   const workspace = rt.env.GITHUB_WORKSPACE || process.cwd();
 
   const collected = await collectDigest(rt, {
-    sources: {
-      patterns: i.source,
-      cwd: workspace,
-      url: i['source-url'],
-      token: i['source-token'],
-      userAgent: USER_AGENT,
-    },
-    grouping: {
-      appPackages: i['app-package'],
-      now: rt.now().getTime(),
-      windowMs: i.window,
-      spikeFactor: i['spike-factor'],
-      minEvents: i['min-events'],
-    },
+    sources: sourcesOf(i, workspace, USER_AGENT),
+    grouping: groupingOf(i, rt.now().getTime()),
     timeoutMs: i['source-timeout'],
     maxBytes: i['source-max-bytes'],
     scrub: i.scrub,

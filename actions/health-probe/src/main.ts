@@ -56,13 +56,7 @@ export async function run(rt: Runtime, seams: Seams = {}): Promise<void> {
     userAgent: USER_AGENT,
     readOnly: i['dry-run'],
     ctx,
-    context: contextFor(
-      rt,
-      ctx,
-      targets.value,
-      { token: i['github-token'], userAgent: USER_AGENT, budgetMs: i['github-timeout'] },
-      i,
-    ),
+    context: contextFor(rt, ctx, targets.value, github, i),
     ...memory,
   });
   reportHealth(rt, check);

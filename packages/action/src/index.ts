@@ -18,6 +18,7 @@ export { type RunContext, readRunContext } from './context';
 export { formatDuration, parseDuration } from './durations';
 export {
   type InputError,
+  type InputValues,
   bool,
   choice,
   choiceIgnoringCase,
