@@ -80,6 +80,8 @@ function answerFault(exchange: Exchange, fault: GitHubFault): void {
   switch (fault.kind) {
     case 'reset':
       return exchange.drop();
+    case 'hang':
+      return exchange.hang();
     case 'status':
       return exchange.error(
         fault.status,
