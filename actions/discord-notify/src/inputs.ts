@@ -12,7 +12,7 @@ import {
   wait,
 } from '@sre-toolkit/action';
 import { parseColor, parseMentions, webhookUrls } from '@sre-toolkit/discord';
-import { parseFields, parseStartedAt, STATUSES, TEMPLATES } from '@sre-toolkit/notify';
+import { parseDeployment, parseFields, parseStartedAt, STATUSES, TEMPLATES } from '@sre-toolkit/notify';
 
 const color = () =>
   rule<number | undefined>((t) => {
@@ -83,4 +83,7 @@ export const inputs = {
   'fail-on-error': input(bool(), 'false'),
   'allow-any-host': input(bool(), 'false'),
   timeout: input(wait(), '30s'),
+  deployment: input(rule(parseDeployment)),
+  'environment-url': input(optionalUrl()),
+  'github-token': input(text(), '${{ github.token }}', { secret: secret.value }),
 };

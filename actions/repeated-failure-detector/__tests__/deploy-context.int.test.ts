@@ -81,6 +81,17 @@ describe('repeated-failure-detector deploy context', () => {
       'GET /repos/acme/mara/deployments/N/statuses',
     ]);
     expect(reads[4]?.query).toMatchObject({ environment: 'production' });
+
+    // The streak grows: the issue body is rewritten with the new count, and keeps the deploy.
+    seedRuns(gh, 'frontend-ci', ['failure'], { endMinutesAgo: 2 });
+    const body = gh.issues()[0]?.body ?? '';
+    expect((await scan()).exitCode).toBe(0);
+    const after = gh.issues()[0]?.body ?? '';
+    expect(after).not.toBe(body);
+    expect(after).toContain(
+      `This incident began 12 min after **mara 1.4.2** reached production (deploy #\u2060${d.id} by @\u2060octocat, commit ${d.sha.slice(0, 7)}).`,
+    );
+    expect(after.match(/This incident began/g)).toHaveLength(1);
   });
 
   it('says nothing of a deploy outside the window, after the start, failed, or to another environment', async () => {

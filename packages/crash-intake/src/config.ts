@@ -9,6 +9,7 @@ import {
   type Severity,
 } from '@sre-toolkit/action';
 import { type Mentions, parseMentions, parseWebhookUrl, type Webhook } from '@sre-toolkit/discord';
+import { type DeployConfig, readDeployConfig } from './deploy-config';
 
 /** The standalone server's settings, from the environment (docs/adopting.md, "Crash intake"). */
 export interface ServerConfig {
@@ -29,6 +30,8 @@ export interface ServerConfig {
   readonly trustProxy: boolean | string;
   /** Severity and runbook section every alert shows (`CRASH_SEVERITY`, `CRASH_RUNBOOK_URL`). */
   readonly alertLabel: AlertLabel;
+  /** The deploy lookup (deploy-config.ts); absent without GITHUB_TOKEN. */
+  readonly deploy?: DeployConfig;
 }
 
 /** An alert's severity, and its runbook section when one is known (issue #14). */
@@ -138,10 +141,13 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ConfigR
   }
   const label = readAlertLabel(env);
   if ('errors' in label) errors.push(...label.errors);
-  if (errors.length || 'errors' in label) return { errors };
+  const deploy = readDeployConfig(env);
+  if ('errors' in deploy) errors.push(...deploy.errors);
+  if (errors.length || 'errors' in label || 'errors' in deploy) return { errors };
   return {
     config: {
       alertLabel: label.value,
+      ...(deploy.value ? { deploy: deploy.value } : {}),
       port,
       host: env.HOST?.trim() || '0.0.0.0',
       dataDir: resolve(cwd, env.CRASH_DATA_DIR?.trim() || './crash-data'),

@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { alertFields, oneLine } from '@sre-toolkit/action';
+import { oneLine } from '@sre-toolkit/action';
+import { alertMessage } from './alert-message';
 import type { AlertLabel } from './config';
+import type { AlertFacts } from './deploy-context';
 import {
   compareVersions,
   type Crash,
@@ -9,18 +11,7 @@ import {
   groupTitle,
   versionLabel,
 } from '@sre-toolkit/crashes';
-import {
-  buildMessage,
-  type DeliveryResult,
-  type Embed,
-  embedTitle,
-  escapeMarkdown,
-  inlineCode,
-  type Mentions,
-  NO_MENTIONS,
-  type WebhookMessage,
-  type Webhook,
-} from '@sre-toolkit/discord';
+import { type DeliveryResult, type Mentions, type WebhookMessage, type Webhook } from '@sre-toolkit/discord';
 
 /**
  * Real-time escalation: the first fatal report of a group (new within the retention), or a fatal
@@ -54,6 +45,8 @@ export interface EscalationOptions {
   readonly retryMs?: number;
   readonly maxRetryMs?: number;
   readonly log?: (message: string) => void;
+  /** The line naming the deploy before an alert, or undefined; settles within its own bound. */
+  readonly deployLine?: (facts: AlertFacts) => Promise<string | undefined>;
 }
 
 interface GroupSeen {
@@ -106,6 +99,7 @@ export class Escalation {
   private error: string | undefined;
   private saving: Promise<void> = Promise.resolve();
   private stopped = false;
+  private readonly deploys = new WeakMap<AlertItem, string | undefined>();
   sent = 0;
   failed = 0;
   private readonly now: () => number;
@@ -256,7 +250,7 @@ export class Escalation {
     if (!webhook) return;
     while (this.queue.length && !this.stopped) {
       const item = this.queue[0] as AlertItem;
-      const result = await this.options.send(webhook, this.message(item));
+      const result = await this.options.send(webhook, this.message(item, await this.deployOf(item)));
       if (result.ok) {
         this.sent++;
         this.error = undefined;
@@ -286,52 +280,23 @@ export class Escalation {
     }
   }
 
-  /** The alert as Discord shows it; every text came from a report and was scrubbed on the way in. */
-  message(item: AlertItem): WebhookMessage {
-    const mentions = this.options.mentions ?? NO_MENTIONS;
-    if (item.kind === 'summary') {
-      const lines = item.fingerprints.slice(0, 25).map((fp) => {
-        const g = this.groups.get(fp);
-        return `• ${escapeMarkdown(oneLine(g?.title ?? fp).slice(0, 150))} (${g?.count ?? 0}×)`;
-      });
-      const more = item.fingerprints.length - lines.length;
-      const embed: Embed = {
-        title: `${item.fingerprints.length} new crash groups in the last minute`,
-        description: [...lines, ...(more > 0 ? [`… and ${more} more`] : [])].join('\n'),
-        color: 0xd73a49,
-        ...(this.labelFields().length ? { fields: this.labelFields() } : {}),
-      };
-      return buildMessage([embed], { mentions, username: 'crash-intake' });
-    }
-    const fp = item.fingerprints[0] ?? '';
-    const g = this.groups.get(fp);
-    const heading = item.kind === 'new' ? 'New fatal crash' : 'Regressed fatal crash';
-    const fields = [
-      ...this.labelFields(),
-      { name: 'Culprit', value: g?.culprit ? inlineCode(g.culprit) : 'no in-app frame', inline: false },
-      { name: 'App version', value: inlineCode(g?.version ?? 'unknown'), inline: true },
-      { name: 'Platform', value: inlineCode(g?.platform ?? 'unknown'), inline: true },
-      { name: 'Count so far', value: String(g?.count ?? 0), inline: true },
-      { name: 'Fingerprint', value: inlineCode(fp), inline: false },
-    ];
-    const embed: Embed = {
-      title: embedTitle(`${heading}: ${g?.title ?? fp}`),
-      color: 0xd73a49,
-      fields,
-    };
-    return buildMessage([embed], { mentions, username: 'crash-intake' });
+  /** The alert as Discord shows it (alert-message.ts), with its deploy line when one was found. */
+  message(item: AlertItem, deploy?: string): WebhookMessage {
+    return alertMessage(item, (fp) => this.groups.get(fp), this.options, deploy);
   }
 
-  /** Severity first, then the runbook's crash section when the server knows where it is. */
-  private labelFields(): NonNullable<Embed['fields']> {
-    const label = this.options.alertLabel;
-    if (!label) return [];
-    const fields = alertFields({
-      severity: label.severity,
-      runbookUrl: label.runbook?.runbookUrl ?? '',
-      runbookTitle: label.runbook?.runbookTitle ?? '',
-    });
-    return label.runbook ? fields : fields.filter((f) => f.name === 'Severity');
+  /** The deploy before an alert (issue #14): looked up once per alert, bounded by the lookup. */
+  private async deployOf(item: AlertItem): Promise<string | undefined> {
+    const lookup = this.options.deployLine;
+    if (!lookup) return undefined;
+    if (!this.deploys.has(item)) {
+      const groups = item.fingerprints.flatMap((fp) => this.groups.get(fp) ?? []);
+      // When the groups began: their last report, unless the alert was queued before it.
+      const start = Math.min(item.queuedAt, ...groups.map((g) => g.lastSeen));
+      const versions = [...new Set(groups.flatMap((g) => [g.version, g.maxVersion]))];
+      this.deploys.set(item, await lookup({ start, versions }));
+    }
+    return this.deploys.get(item);
   }
 
   status(): EscalationStatus {

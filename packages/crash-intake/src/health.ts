@@ -1,4 +1,5 @@
 import { oneLine } from '@sre-toolkit/action';
+import type { DeployContext } from './deploy-context';
 import type { IntakeContext } from './routes';
 
 export type HealthStatus = 'pass' | 'warn' | 'fail';
@@ -8,7 +9,8 @@ export type HealthStatus = 'pass' | 'warn' | 'fail';
  * (writable, last write, free space), the alert queue and Discord delivery.
  */
 export async function healthReport(
-  c: Pick<IntakeContext, 'store' | 'escalation' | 'now' | 'alertsOn'>,
+  // `deploys`: the deploy lookup, when GITHUB_TOKEN is set (the intake's context carries it).
+  c: Pick<IntakeContext, 'store' | 'escalation' | 'now' | 'alertsOn'> & { readonly deploys?: DeployContext },
 ): Promise<{ status: HealthStatus; body: Record<string, unknown> }> {
   const { store, escalation, now } = c;
   const options = { webhook: c.alertsOn };
@@ -26,7 +28,8 @@ export async function healthReport(
           : 'pass';
   const queueStatus: HealthStatus = (alerts.oldestPendingMs ?? 0) > 5 * 60_000 ? 'warn' : 'pass';
   const discordStatus: HealthStatus = alerts.lastError ? 'warn' : 'pass';
-  const statuses = [dataStatus, freeStatus, queueStatus, discordStatus];
+  const deploys = c.deploys?.check();
+  const statuses = [dataStatus, freeStatus, queueStatus, discordStatus, deploys?.status ?? 'pass'];
   const status: HealthStatus = statuses.includes('fail')
     ? 'fail'
     : statuses.includes('warn')
@@ -67,6 +70,8 @@ export async function healthReport(
           ...(options.webhook ? {} : { output: 'no DISCORD_WEBHOOK_ALERTS: alerts are off' }),
         },
       ],
+      // Deploy context is extra: a failing lookup warns, the alerts still go out without it.
+      ...(deploys ? { 'github:deployments': [{ time, ...deploys }] } : {}),
     },
   };
   return { status, body };

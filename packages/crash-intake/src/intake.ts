@@ -12,6 +12,8 @@ import {
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ReportChecker } from './accept';
 import type { AlertLabel } from './config';
+import type { DeployConfig } from './deploy-config';
+import { DeployContext } from './deploy-context';
 import { DAY_MS, Escalation } from './escalation';
 import { IntakeMetrics } from './metrics';
 import { BODY_LIMIT, registerPlugins, registerReads, registerReports } from './routes';
@@ -45,6 +47,8 @@ export interface CrashIntakeOptions {
   readonly trustProxy?: boolean | string;
   /** For tests: how long alert retries wait at first. */
   readonly alertRetryMs?: number;
+  /** Where alerts look up the deploy before a crash (GITHUB_TOKEN, …); none: no deploy context. */
+  readonly deploy?: DeployConfig;
 }
 
 /** A `node:http` request handler, with what the process needs to run and stop it. */
@@ -80,6 +84,7 @@ export async function createCrashIntake(options: CrashIntakeOptions): Promise<Cr
     else metrics.alertsFailed.inc();
     return r;
   };
+  const deploys = options.deploy && new DeployContext({ ...options.deploy, userAgent: USER_AGENT, now, log });
   const escalation = new Escalation({
     dataDir: options.dataDir,
     appPackage: appPackages[0] ?? '',
@@ -92,6 +97,7 @@ export async function createCrashIntake(options: CrashIntakeOptions): Promise<Cr
     now,
     ...(options.alertRetryMs ? { retryMs: options.alertRetryMs } : {}),
     log,
+    ...(deploys ? { deployLine: (facts) => deploys.line(facts) } : {}),
   });
 
   await store.open();
@@ -138,6 +144,8 @@ export async function createCrashIntake(options: CrashIntakeOptions): Promise<Cr
     ...(options.ingestKey !== undefined ? { ingestKey: options.ingestKey } : {}),
     rateLimit: options.rateLimit ?? 60,
     alertsOn: options.webhook !== undefined,
+    // Read by /health (health.ts) for its github:deployments check.
+    ...(deploys ? { deploys } : {}),
     now,
     log,
   };

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     cooldownMs: c.cooldownMs,
     trustProxy: c.trustProxy,
     alertLabel: c.alertLabel,
+    ...(c.deploy ? { deploy: c.deploy } : {}),
   });
   const server = http.createServer(
     {
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : c.port;
   process.stdout.write(
-    `crash-intake listening on http://${c.host}:${port} (data in ${c.dataDir}; alerts ${c.webhook ? `to webhook ${c.webhook.label}` : 'off'})\n`,
+    `crash-intake listening on http://${c.host}:${port} (data in ${c.dataDir}; alerts ${c.webhook ? `to webhook ${c.webhook.label}` : 'off'}${c.deploy ? `; deploy context from ${c.deploy.owner}/${c.deploy.repo} ${c.deploy.environment}` : ''})\n`,
   );
 
   let stopping = false;

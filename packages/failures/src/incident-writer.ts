@@ -69,7 +69,7 @@ export function incidentWriter(client: GitHubClient, o: WriterOptions): Incident
         await updateIncidentIssue(client, issue, {
           ...repo,
           key,
-          body,
+          body: keepDeploySentence(issue.body, body),
           state: { ...state },
           ...(comment ? { comment } : {}),
         });
@@ -85,4 +85,15 @@ export function incidentWriter(client: GitHubClient, o: WriterOptions): Incident
       return done === true;
     },
   };
+}
+
+/**
+ * The deploy the incident began after (issue #14) is written once, when the issue opens; a later
+ * rewrite of the body (a longer streak) keeps that last paragraph rather than losing it.
+ */
+export function keepDeploySentence(before: string, after: string): string {
+  const sentence = /\n\nThis incident began \d[^\n]* after [^\n]* reached [^\n]*\.$/.exec(
+    before.trimEnd(),
+  )?.[0];
+  return sentence && !after.includes(sentence.trim()) ? `${after.trimEnd()}${sentence}` : after;
 }

@@ -28,7 +28,7 @@ describe('the light client', () => {
         checked.push(`${ns}.${name}`);
       }
     }
-    expect(checked).toHaveLength(22);
+    expect(checked).toHaveLength(24);
   });
 
   it('makes no request until a method is called, then runs hooks registered before it', async () => {

@@ -30,6 +30,8 @@ export const ROUTES = {
   },
   repos: {
     createOrUpdateFileContents: 'PUT /repos/{owner}/{repo}/contents/{path}',
+    createDeployment: 'POST /repos/{owner}/{repo}/deployments',
+    createDeploymentStatus: 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
     get: 'GET /repos/{owner}/{repo}',
     listDeployments: 'GET /repos/{owner}/{repo}/deployments',
     listDeploymentStatuses: 'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',

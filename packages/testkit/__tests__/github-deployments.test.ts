@@ -58,4 +58,17 @@ describe('GitHub stand-in: deployments', () => {
     ).toBe(422);
     expect((await call('GET', '/repos/acme/mara/deployments/1/statuses')).status).toBe(404);
   });
+
+  it('answers 403 to deployment writes when the token only reads deployments, and to reads with none', async () => {
+    gh.setPermission('deployments', 'read');
+    try {
+      const refused = await call('POST', '/repos/acme/mara/deployments', { ref: 'main' });
+      expect([refused.status, refused.body.message]).toEqual([403, 'Resource not accessible by integration']);
+      expect((await call('GET', '/repos/acme/mara/deployments')).status).toBe(200);
+      gh.setPermission('deployments', 'none');
+      expect((await call('GET', '/repos/acme/mara/deployments')).status).toBe(403);
+    } finally {
+      gh.setPermission('deployments', 'write');
+    }
+  });
 });

@@ -320,6 +320,23 @@ describe('GitHub stand-in faults', () => {
     expect((await get('/repos/acme/mara')).status).toBe(200);
   });
 
+  it('leaves a hung request unanswered until the client gives up, logged with status 0, then answers', async () => {
+    gh.resetLog();
+    gh.fail({ kind: 'hang' }, { path: '/repos/acme/mara/deployments' });
+    const started = Date.now();
+    const hung = await fetch(`${gh.url}/repos/acme/mara/deployments`, {
+      headers: auth(),
+      signal: AbortSignal.timeout(300),
+    }).then(
+      () => 'answered',
+      (e: Error) => e.name,
+    );
+    expect(hung).toBe('TimeoutError');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(gh.requests.map((r) => [r.path, r.status])).toEqual([['/repos/acme/mara/deployments', 0]]);
+    expect((await get('/repos/acme/mara/deployments')).status).toBe(200);
+  });
+
   it('logs every request with method, path and query', async () => {
     gh.resetLog();
     await get('/repos/acme/mara/actions/runs?branch=main&per_page=5');

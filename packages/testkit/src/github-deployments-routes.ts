@@ -119,6 +119,7 @@ export const deploymentsRoutes: readonly Route[] = [
   {
     method: 'GET',
     path: /^\/deployments$/,
+    deployments: 'read',
     handle: ({ exchange, store, repo, objects, page }) => {
       const q = exchange.query;
       const list = listOf(store, repo)
@@ -141,6 +142,7 @@ export const deploymentsRoutes: readonly Route[] = [
   {
     method: 'POST',
     path: /^\/deployments$/,
+    deployments: 'write',
     handle: ({ exchange, store, repo, objects }) => {
       const { body } = exchange;
       const ref = text(body.ref);
@@ -166,6 +168,7 @@ export const deploymentsRoutes: readonly Route[] = [
   {
     method: 'GET',
     path: /^\/deployments\/(\d+)\/statuses$/,
+    deployments: 'read',
     handle: ({ exchange, store, repo, objects, params, page }) => {
       const d = find(store, repo, params[0]);
       if (!d) return exchange.error(404, 'Not Found');
@@ -180,6 +183,7 @@ export const deploymentsRoutes: readonly Route[] = [
   {
     method: 'POST',
     path: /^\/deployments\/(\d+)\/statuses$/,
+    deployments: 'write',
     handle: ({ exchange, store, repo, objects, params }) => {
       const d = find(store, repo, params[0]);
       if (!d) return exchange.error(404, 'Not Found');

@@ -16,6 +16,8 @@ export class GitHubGate {
   issues: Permission = 'write';
   /** The token's `contents` permission. */
   contents: Permission = 'write';
+  /** The token's `deployments` permission. */
+  deployments: Permission = 'write';
   rateLimitRemaining = 1000;
 
   constructor(public token: string) {}
@@ -41,8 +43,8 @@ export class GitHubGate {
     };
   }
 
-  /** Whether reads (`read`) or writes (`write`) of issues and labels, or of contents, are allowed. */
-  allows(access: 'read' | 'write', scope: 'issues' | 'contents' = 'issues'): boolean {
+  /** Whether reads (`read`) or writes (`write`) of issues and labels, contents or deployments are allowed. */
+  allows(access: 'read' | 'write', scope: 'issues' | 'contents' | 'deployments' = 'issues'): boolean {
     const granted = this[scope];
     return !(granted === 'none' || (access === 'write' && granted === 'read'));
   }
@@ -80,6 +82,8 @@ function answerFault(exchange: Exchange, fault: GitHubFault): void {
   switch (fault.kind) {
     case 'reset':
       return exchange.drop();
+    case 'hang':
+      return exchange.hang();
     case 'status':
       return exchange.error(
         fault.status,

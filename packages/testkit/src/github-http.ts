@@ -21,6 +21,8 @@ export interface Exchange {
   error(status: number, message: string, extra?: JsonObject, headers?: Record<string, string>): void;
   /** Closes the connection without an answer, logged with status 0. */
   drop(): void;
+  /** Never answers (logged with status 0); the connection stays open until either side closes it. */
+  hang(): void;
 }
 
 export interface JsonHandlerOptions {
@@ -87,6 +89,7 @@ function exchangeOf(
       record(0);
       req.socket.destroy();
     },
+    hang: () => record(0),
   };
 }
 

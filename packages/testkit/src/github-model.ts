@@ -177,7 +177,9 @@ export type GitHubFault =
   /** The primary rate limit: 403 with `x-ratelimit-remaining: 0` and a reset `resetIn` seconds away. */
   | { kind: 'rate-limit'; resetIn?: number }
   /** The connection is closed without an answer. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** No answer at all (a GitHub that took the request and went silent) until the client gives up or the stand-in closes. */
+  | { kind: 'hang' };
 
 export interface FaultMatch {
   readonly method?: string;

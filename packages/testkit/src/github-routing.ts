@@ -24,6 +24,8 @@ export interface Route {
   readonly issues?: 'read' | 'write';
   /** The token's `contents` permission the route needs, if that permission guards it. */
   readonly contents?: 'read' | 'write';
+  /** The token's `deployments` permission the route needs, if that permission guards it. */
+  readonly deployments?: 'read' | 'write';
   handle(context: RouteContext): void;
 }
 
@@ -37,7 +39,7 @@ export function routeRequest(
   exchange: Exchange,
   routes: readonly Route[],
   store: GitHubStore,
-  access: { allows(permission: 'read' | 'write', scope?: 'issues' | 'contents'): boolean },
+  access: { allows(permission: 'read' | 'write', scope?: 'issues' | 'contents' | 'deployments'): boolean },
   htmlBase: string,
 ): void {
   const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(exchange.pathname);
@@ -50,7 +52,8 @@ export function routeRequest(
     if (!match) continue;
     if (
       (route.issues && !access.allows(route.issues, 'issues')) ||
-      (route.contents && !access.allows(route.contents, 'contents'))
+      (route.contents && !access.allows(route.contents, 'contents')) ||
+      (route.deployments && !access.allows(route.deployments, 'deployments'))
     )
       return exchange.error(403, 'Resource not accessible by integration');
     return route.handle({

@@ -75,9 +75,9 @@ export interface GitHubServer {
   /** The repository's branch names. */
   branches(repository?: string): string[];
   /**
-   * The token's `issues` or `contents` permission: `read` makes writes 403, `none` reads too.
+   * The token's `issues`, `contents` or `deployments` permission: `read` makes writes 403, `none` reads too.
    */
-  setPermission(scope: 'issues' | 'contents', permission: Permission): void;
+  setPermission(scope: 'issues' | 'contents' | 'deployments', permission: Permission): void;
   /** Changes the accepted token (e.g. to make the action's token a bad one). */
   setToken(token: string): void;
   /** Remaining primary rate limit, reported in `x-ratelimit-remaining`. */

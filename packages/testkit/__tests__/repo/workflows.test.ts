@@ -43,6 +43,8 @@ const WRITES = new Set(['issues', 'pull-requests']);
 const EXTRA_WRITES: Record<string, readonly string[]> = {
   'release.yml': ['contents'],
   'health-check.yml': ['contents', 'pages', 'id-token'],
+  // deploy-notify.yml records the deploy as a GitHub deployment (issue #14).
+  'deploy-notify.yml': ['deployments'],
 };
 const writesFor = (w: Workflow) => new Set([...WRITES, ...(EXTRA_WRITES[w.file] ?? [])]);
 
@@ -256,7 +258,7 @@ describe('the scheduled and event workflows', () => {
     expect(webhookOf('dev-events.yml', 'discord-notify')).toBe('${{ secrets.DISCORD_WEBHOOK_EVENTS }}');
   });
 
-  it('deploy-notify.yml is reusable with inputs environment, version, status, started-at and secret webhook-url', () => {
+  it('deploy-notify.yml is reusable with inputs environment, version, status, started-at, deployment, environment-url and secret webhook-url', () => {
     const on = byFile('deploy-notify.yml').doc.on;
     const call = isObject(on) && isObject(on.workflow_call) ? on.workflow_call : {};
     expect(Object.keys(isObject(call.inputs) ? call.inputs : {})).toEqual([
@@ -264,6 +266,8 @@ describe('the scheduled and event workflows', () => {
       'version',
       'status',
       'started-at',
+      'deployment',
+      'environment-url',
     ]);
     expect(Object.keys(isObject(call.secrets) ? call.secrets : {})).toEqual(['webhook-url']);
     expect(webhookOf('deploy-notify.yml', 'discord-notify')).toBe('${{ secrets.webhook-url }}');
