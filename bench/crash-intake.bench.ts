@@ -148,6 +148,15 @@ interface Tally {
   rss: [number, number][];
 }
 
+/** How many reports a 202 says it stored. */
+function acceptedIn(text: string): number {
+  try {
+    return Number((JSON.parse(text) as { accepted: number }).accepted) || 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** One round: `slice` posted by CLIENTS keep-alive clients; adds to the tally. */
 async function round(server: Started, slice: readonly Request[], tally: Tally, sent: number): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -168,13 +177,8 @@ async function round(server: Started, slice: readonly Request[], tally: Tally, s
           res.setEncoding('utf8');
           res.on('data', (d: string) => (text += d));
           res.on('end', () => {
-            let accepted = 0;
-            try {
-              accepted = res.statusCode === 202 ? Number((JSON.parse(text) as { accepted: number }).accepted) : 0;
-            } catch {
-              accepted = 0;
-            }
-            resolve([res.statusCode ?? 0, accepted]);
+            const status = res.statusCode ?? 0;
+            resolve([status, status === 202 ? acceptedIn(text) : 0]);
           });
         },
       );
@@ -269,7 +273,12 @@ async function main(): Promise<void> {
   await alertLatency();
 }
 
-function report(tallies: readonly [Tally, Tally], requestCount: number, inBatches: number, bytes: number): void {
+function report(
+  tallies: readonly [Tally, Tally],
+  requestCount: number,
+  inBatches: number,
+  bytes: number,
+): void {
   const [floor, intake] = tallies;
   const rate = (t: Tally) => t.accepted / t.seconds;
   console.log(
@@ -285,7 +294,9 @@ function report(tallies: readonly [Tally, Tally], requestCount: number, inBatche
       `| ${t.name} | ${t.accepted.toLocaleString('en-US')} | ${rate(t).toFixed(0)} | ${((rate(t) / rate(floor)) * 100).toFixed(0)} % | ${quantile(sorted, 0.5).toFixed(2)} | ${quantile(sorted, 0.99).toFixed(2)} |`,
     );
   }
-  console.log(`\n| RSS MiB after | ${floor.rss.map(([sent]) => `${(sent / 1000).toFixed(0)}k`).join(' | ')} |`);
+  console.log(
+    `\n| RSS MiB after | ${floor.rss.map(([sent]) => `${(sent / 1000).toFixed(0)}k`).join(' | ')} |`,
+  );
   console.log(`| --- | ${floor.rss.map(() => '---:').join(' | ')} |`);
   for (const t of tallies) console.log(`| ${t.name} | ${t.rss.map(([, m]) => m.toFixed(0)).join(' | ')} |`);
   const share = rate(intake) / rate(floor);
