@@ -114,21 +114,11 @@ interface Request {
   readonly reports: number;
 }
 
-/** mulberry32, for the batching decisions (the corpus has its own). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The realistic export cut into requests: mostly one report each, now and then a batch of 2–40 (under 200 KiB). */
 function requests(): Request[] {
-  const rng = prng(7);
+  // Park–Miller, for the batching decisions only (the corpus has its own generator).
+  let seed = 7;
+  const rng = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const out: Request[] = [];
   let batch: string[] = [];
   let want = 1;
