@@ -1,5 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { type Crash, normalizeReport, scrub, TraceCache } from '@sre-toolkit/crashes';
+import { Memo } from './memo';
 
 /** A client's offline queue flushes at most this many reports in one request. */
 export const MAX_BATCH = 100;
@@ -80,18 +81,26 @@ export const FUTURE_SLACK_MS = 86_400_000;
  */
 export class ReportChecker {
   private readonly traces: TraceCache;
-  /** Scrubbed stack traces by their text: one bug in one build sends the same trace many times. */
-  private readonly traceTexts = new Map<string, string>();
+  private readonly memos: ScrubMemos;
+  private readonly key: KeyObject;
   /**
    * @param pseudonymKey the installation's secret key for user-id pseudonyms (see `pseudonym`).
    * @param now the clock that bounds report timestamps.
    */
   constructor(
     private readonly appPackages: readonly string[],
-    private readonly pseudonymKey: Buffer | string,
+    pseudonymKey: Buffer | string,
     private readonly now: () => number = Date.now,
   ) {
     this.traces = new TraceCache(appPackages);
+    // A key object once: createHmac with raw key bytes prepares a new one on every call (~15 µs).
+    const key = createSecretKey(typeof pseudonymKey === 'string' ? Buffer.from(pseudonymKey) : pseudonymKey);
+    this.key = key;
+    this.memos = {
+      traces: new Map(),
+      pseudonyms: new Memo((id) => pseudonym(id, key)),
+      texts: new Memo(scrub),
+    };
   }
 
   check(body: unknown): Checked {
@@ -110,7 +119,7 @@ export class ReportChecker {
       }
       // Scrubbing first and normalizing once: the scrubber touches only free text, which the
       // schema holds to no shape, so the verdict is the same and the fingerprint is the stored one's.
-      const clean = isObject(value) ? scrubReport(value, this.pseudonymKey, this.traceTexts) : value;
+      const clean = isObject(value) ? scrubReport(value, this.key, this.memos) : value;
       const normalized = normalizeReport(clean, this.appPackages, this.traces);
       if ('rejected' in normalized) {
         rejected.push({ index, reason: normalized.rejected });
@@ -147,6 +156,18 @@ export function deeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
+/** Bounded memos `check` keeps across reports: scrubbing gives the same result with or without them. */
+export interface ScrubMemos {
+  /** Scrubbed stack traces by their text: one bug in one build sends the same trace many times. */
+  readonly traces?: Map<string, string>;
+  /** Pseudonyms by user id (the same users crash again and again). */
+  readonly pseudonyms?: Memo;
+  /** `scrub` of short texts that recur: frame members and URIs, key names, device names. */
+  readonly texts?: Memo;
+}
+
+type Scrub = (text: string) => string;
+
 /**
  * A copy of the report with personal data and secrets removed. App reports keep only the schema's
  * fields, their free text scrubbed; Sentry events are scrubbed everywhere (values and key names),
@@ -154,35 +175,49 @@ export function deeperThan(value: unknown, max: number): boolean {
  */
 export function scrubReport(
   report: Record<string, unknown>,
-  pseudonymKey: Buffer | string,
-  traceCache?: Map<string, string>,
+  pseudonymKey: Buffer | string | KeyObject,
+  memos: ScrubMemos = {},
 ): Record<string, unknown> {
-  if ('exception' in report) return scrubSentryEvent(report, pseudonymKey);
+  const pseudonymOf = (id: string) => memos.pseudonyms?.get(id) ?? pseudonym(id, pseudonymKey);
+  const texts = memos.texts;
+  const scrubShort: Scrub = texts ? (text) => texts.get(text) : scrub;
+  if ('exception' in report) return scrubSentryEvent(report, pseudonymOf, scrubShort);
   const copy: Record<string, unknown> = {};
   for (const key of APP_FIELDS) if (Object.hasOwn(report, key)) copy[key] = report[key];
   for (const key of APP_TEXT) {
     const v = copy[key];
     if (typeof v !== 'string') continue;
-    copy[key] = key === 'stackTrace' ? cachedTrace(v, traceCache) : scrub(v);
+    copy[key] =
+      key === 'stackTrace'
+        ? cachedTrace(v, memos.traces, scrubShort)
+        : key === 'message'
+          ? scrub(v)
+          : scrubShort(v);
   }
-  if (typeof copy.userId === 'string') copy.userId = pseudonym(copy.userId, pseudonymKey);
+  if (typeof copy.userId === 'string') copy.userId = pseudonymOf(copy.userId);
   return copy;
 }
 
-function scrubSentryEvent(event: Record<string, unknown>, key: Buffer | string): Record<string, unknown> {
+type PseudonymOf = (id: string) => string;
+
+function scrubSentryEvent(
+  event: Record<string, unknown>,
+  pseudonymOf: PseudonymOf,
+  scrubShort: Scrub,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(event)) {
     if (k === '__proto__') continue;
     if (k === 'user' && isObject(v)) {
-      out.user = scrubUser(v, key);
+      out.user = scrubUser(v, pseudonymOf, scrubShort);
     } else if (SENTRY_TOP_KEEP.has(k) && isKeptValue(v, SENTRY_TOP_KEEP.get(k) as RegExp)) {
       out[k] = v;
     } else if (k === 'exception') {
-      out[k] = scrubDeep(v, 1, 'exception');
+      out[k] = scrubDeep(v, 1, 'exception', scrubShort);
     } else if (k === 'contexts') {
-      out[k] = scrubDeep(v, 1, 'contexts');
+      out[k] = scrubDeep(v, 1, 'contexts', scrubShort);
     } else {
-      out[scrub(k)] = SECRET_KEY.test(k) ? FILTERED : scrubDeep(v, 1, '');
+      out[scrubShort(k)] = SECRET_KEY.test(k) ? FILTERED : scrubDeep(v, 1, '', scrubShort);
     }
   }
   return out;
@@ -193,12 +228,16 @@ const isKeptValue = (v: unknown, shape: RegExp) =>
   typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && shape.test(v));
 
 /** `user`: the id becomes a pseudonym of the id as sent (before any scrubbing); names, addresses and IPs go. */
-function scrubUser(user: Record<string, unknown>, key: Buffer | string): Record<string, unknown> {
+function scrubUser(
+  user: Record<string, unknown>,
+  pseudonymOf: PseudonymOf,
+  scrubShort: Scrub,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(user)) {
     if (k === '__proto__') continue;
-    if (k === 'id' && (typeof v === 'string' || typeof v === 'number')) out.id = pseudonym(String(v), key);
-    else out[scrub(k)] = FILTERED;
+    if (k === 'id' && (typeof v === 'string' || typeof v === 'number')) out.id = pseudonymOf(String(v));
+    else out[scrubShort(k)] = FILTERED;
   }
   return out;
 }
@@ -208,17 +247,17 @@ function scrubUser(user: Record<string, unknown>, key: Buffer | string): Record<
  * replaced whole. `context` says where we are: version keys inside `contexts` and the exception
  * type keep token values (a version would read as an IP address; a type is a validated name).
  */
-function scrubDeep(value: unknown, depth: number, context: string): unknown {
-  if (typeof value === 'string') return scrub(value);
+function scrubDeep(value: unknown, depth: number, context: string, scrubShort: Scrub): unknown {
+  if (typeof value === 'string') return scrubShort(value);
   if (typeof value !== 'object' || value === null) return value;
   // check() refused anything deeper than MAX_DEPTH; this bounds direct callers as well.
   if (depth > MAX_DEPTH) return FILTERED;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1, context));
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1, context, scrubShort));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === '__proto__') continue;
     if (SECRET_KEY.test(k)) {
-      out[scrub(k)] = FILTERED;
+      out[scrubShort(k)] = FILTERED;
     } else if (
       context !== '' &&
       SENTRY_TOKEN_KEYS.has(k) &&
@@ -228,7 +267,7 @@ function scrubDeep(value: unknown, depth: number, context: string): unknown {
     ) {
       out[k] = v;
     } else {
-      out[scrub(k)] = scrubDeep(v, depth + 1, context);
+      out[scrubShort(k)] = scrubDeep(v, depth + 1, context, scrubShort);
     }
   }
   return out;
@@ -239,15 +278,15 @@ function scrubDeep(value: unknown, depth: number, context: string): unknown {
  * the installation's secret key) keeps them countable, stops the store from holding an id an app
  * may have built from an account name, and cannot be reversed by hashing a list of guesses.
  */
-export function pseudonym(id: string, key: Buffer | string): string {
+export function pseudonym(id: string, key: Buffer | string | KeyObject): string {
   return `u_${createHmac('sha256', key).update(id).digest('hex').slice(0, 20)}`;
 }
 
-function cachedTrace(trace: string, cache: Map<string, string> | undefined): string {
-  if (!cache) return scrubStackTrace(trace);
+function cachedTrace(trace: string, cache: Map<string, string> | undefined, scrubPart: Scrub): string {
+  if (!cache) return scrubStackTrace(trace, scrubPart);
   let clean = cache.get(trace);
   if (clean === undefined) {
-    clean = scrubStackTrace(trace);
+    clean = scrubStackTrace(trace, scrubPart);
     // Bounded: obfuscated traces differ in every report.
     if (cache.size >= 2_000) cache.clear();
     cache.set(trace, clean);
@@ -260,16 +299,16 @@ function cachedTrace(trace: string, cache: Map<string, string> | undefined): str
  * separately, the location kept. Scrubbing the whole line would read `auth_page.dart:42:7` as the
  * key-value pair `auth…: 42` and filter the location away, changing the frame and its fingerprint.
  */
-export function scrubStackTrace(trace: string): string {
+export function scrubStackTrace(trace: string, scrubPart: Scrub = scrub): string {
   return trace
     .split('\n')
     .map((line) => {
       const open = line.lastIndexOf(' (');
-      if (!line.startsWith('#') || open === -1 || !line.endsWith(')')) return scrub(line);
+      if (!line.startsWith('#') || open === -1 || !line.endsWith(')')) return scrubPart(line);
       const inner = line.slice(open + 2, -1);
       const loc = /(?::\d{1,9}){1,2}$/.exec(inner)?.[0] ?? '';
       const uri = inner.slice(0, inner.length - loc.length);
-      return `${scrub(line.slice(0, open))} (${scrub(uri)}${loc})`;
+      return `${scrubPart(line.slice(0, open))} (${scrubPart(uri)}${loc})`;
     })
     .join('\n');
 }

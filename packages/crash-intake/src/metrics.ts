@@ -36,6 +36,20 @@ export class IntakeMetrics {
     help: 'Bytes in the NDJSON segments.',
     registers: [this.registry],
   });
+  /** The histogram's series by route, method and status: prom-client hashes a label object on every observation. */
+  private readonly latencySeries = new Map<string, ReturnType<Histogram['labels']>>();
+
+  /** One request's latency; routes, methods (Node's parser knows a fixed set) and statuses are bounded. */
+  observeLatency(route: string, method: string, status: number, seconds: number): void {
+    const key = `${route} ${method} ${status}`;
+    let series = this.latencySeries.get(key);
+    if (!series) {
+      series = this.latency.labels({ route, method, status: String(status) });
+      this.latencySeries.set(key, series);
+    }
+    series.observe(seconds);
+  }
+
   /** Reasons are schema messages without values, but a label set must stay bounded whatever comes. */
   private readonly reasons = new Set<string>();
 

@@ -62,8 +62,10 @@ export async function registerPlugins(app: FastifyInstance, c: IntakeContext): P
   });
 
   app.addHook('onResponse', (req, reply, done) => {
-    metrics.latency.observe(
-      { route: req.routeOptions.url ?? 'unmatched', method: req.method, status: String(reply.statusCode) },
+    metrics.observeLatency(
+      req.routeOptions.url ?? 'unmatched',
+      req.method,
+      reply.statusCode,
       reply.elapsedTime / 1000,
     );
     done();

@@ -1,0 +1,61 @@
+import { describe, expect, it } from '@jest/globals';
+import { realisticCorpusLines } from '@sre-toolkit/testkit';
+import { ReportChecker, scrubReport } from '../src/accept';
+import { Memo } from '../src/memo';
+
+const KEY = Buffer.alloc(32, 7);
+
+describe('the memo of a pure function', () => {
+  it('computes a text once while it recurs, and keeps at most two generations', () => {
+    const calls: string[] = [];
+    const memo = new Memo(
+      (t) => {
+        calls.push(t);
+        return t.toUpperCase();
+      },
+      3,
+      10,
+    );
+    expect(['a', 'b', 'a', 'c', 'a'].map((t) => memo.get(t))).toEqual(['A', 'B', 'A', 'C', 'A']);
+    expect(calls).toEqual(['a', 'b', 'c']);
+    // The generation is full: `d` starts a new one; `a`, still wanted, moves over from the old one.
+    memo.get('d');
+    memo.get('a');
+    memo.get('e');
+    // `f` finds (d, a, e) full: that becomes the old generation and (a, b, c) is dropped.
+    memo.get('f');
+    memo.get('g');
+    calls.length = 0;
+    memo.get('a');
+    memo.get('b');
+    expect(calls).toEqual(['b']);
+  });
+
+  it('passes texts over the length limit through without keeping them', () => {
+    let n = 0;
+    const memo = new Memo((t) => `${t}${++n}`, 4, 3);
+    expect(memo.get('abcd')).toBe('abcd1');
+    expect(memo.get('abcd')).toBe('abcd2');
+    expect(memo.get('abc')).toBe('abc3');
+    expect(memo.get('abc')).toBe('abc3');
+  });
+});
+
+describe('the checker with its memos', () => {
+  it('stores exactly what scrubbing each report afresh gives, over the realistic export', () => {
+    const checker = new ReportChecker(['mara'], KEY, () => Date.now());
+    const lines = [...realisticCorpusLines({ now: Date.now(), reports: 3000, seed: 5 })];
+    // Twice over: the second pass is answered from the memos.
+    for (const pass of [1, 2]) {
+      const checked = checker.check(lines.slice(0, 100).map((l) => JSON.parse(l) as unknown));
+      if ('error' in checked) throw new Error(checked.error);
+      expect([pass, checked.rejected]).toEqual([pass, []]);
+      for (const line of lines) {
+        const one = checker.check(JSON.parse(line) as unknown);
+        if ('error' in one) throw new Error(one.error);
+        const fresh = scrubReport(JSON.parse(line) as Record<string, unknown>, KEY);
+        expect(one.accepted[0]?.line).toBe(JSON.stringify(fresh));
+      }
+    }
+  });
+});
