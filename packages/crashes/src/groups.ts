@@ -99,6 +99,8 @@ interface GroupState {
   historyCount: number;
   lastHistorySeen: number;
   maxHistoryVersion: string;
+  lastHistoryApp: string;
+  lastHistoryBuild: string;
 }
 
 /**
@@ -177,6 +179,8 @@ export class CrashGrouper {
         historyCount: 0,
         lastHistorySeen: Number.NEGATIVE_INFINITY,
         maxHistoryVersion: '',
+        lastHistoryApp: '',
+        lastHistoryBuild: '',
       };
       this.groups.set(fp.fingerprint, g);
     }
@@ -215,13 +219,16 @@ export class CrashGrouper {
       g.historyCount++;
       if (t >= this.baselineStart) g.baselineCount++;
       if (t > g.lastHistorySeen) g.lastHistorySeen = t;
-      const version = versionLabel(crash.appVersion, crash.buildNumber);
       if (
         crash.appVersion !== UNKNOWN_VERSION &&
-        version !== g.maxHistoryVersion &&
-        (!g.maxHistoryVersion || compareVersions(version, g.maxHistoryVersion) > 0)
-      )
-        g.maxHistoryVersion = version;
+        (crash.appVersion !== g.lastHistoryApp || crash.buildNumber !== g.lastHistoryBuild)
+      ) {
+        const version = versionLabel(crash.appVersion, crash.buildNumber);
+        if (!g.maxHistoryVersion || compareVersions(version, g.maxHistoryVersion) > 0)
+          g.maxHistoryVersion = version;
+        g.lastHistoryApp = crash.appVersion;
+        g.lastHistoryBuild = crash.buildNumber;
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import {
   VERSION,
   type CrashReport,
 } from './crash-report-schema';
+import { FrameLineMemo, type MemoFrame } from './frame-memo';
 import { isSentryEvent, sentryEventSchema, type SentryEvent } from './sentry-event-schema';
 
 import { parseIsoTimestamp } from './timestamps';
@@ -108,11 +109,15 @@ export class TraceCache {
   /** Hashes of traces seen once (numbers: no text is kept for them). */
   private readonly seen = new Set<number>();
   private missesWhenFull = 0;
+  /** Distinct frame lines, read once, their frames shared (frame-memo.ts). */
+  private readonly lines: FrameLineMemo;
   constructor(
     private readonly appPackages: readonly string[],
     private readonly limit = 512,
     private readonly keepTop = SAMPLE_FRAMES,
-  ) {}
+  ) {
+    this.lines = new FrameLineMemo(appPackages);
+  }
 
   /** What grouping needs of a trace: its in-app frames when they can be found by search, else a full read. */
   read(text: string): ParsedTrace {
@@ -144,12 +149,14 @@ export class TraceCache {
 
   /** The in-app frames alone, when they can be found without reading the whole trace. */
   private inAppOnly(text: string): ParsedTrace | undefined {
-    const frames = inAppFramesByPackage(text, this.appPackages);
+    const frames = inAppFramesByPackage(text, this.appPackages, this.lines);
     if (!frames) return undefined;
     return { obfuscated: false, inAppOnly: true, frames: frames.map((f) => this.frameOf(f)) };
   }
 
-  private frameOf(f: DartFrame): Frame {
+  private frameOf(f: DartFrame | MemoFrame): Frame {
+    // The memo's frames are already frames of this cache's packages, shared by every report.
+    if ('inApp' in f) return f;
     const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
       function: f.function,
       uri: f.uri,
@@ -164,7 +171,11 @@ export class TraceCache {
 
   /** The whole trace read (its top frames and in-app frames kept), never cached. */
   parse(text: string): ParsedTrace {
-    const trace = parseDartStackTrace(text, { compactFor: this.appPackages, keepTop: this.keepTop });
+    const trace = parseDartStackTrace(text, {
+      compactFor: this.appPackages,
+      keepTop: this.keepTop,
+      memo: this.lines,
+    });
     return {
       obfuscated: trace.obfuscated,
       ...(trace.buildId ? { buildId: trace.buildId } : {}),
