@@ -130,6 +130,25 @@ describe('files', () => {
     await forEachFileRecord(join(dir, 'exports', '1.json'), (t) => out.push(t));
     expect(out).toEqual(['{"x":1}']);
   });
+
+  it('reads every record of a file over several MiB intact, those straddling its 1 MiB reads too', async () => {
+    // Records from a few bytes to 600 KB (some span a whole read), non-ASCII split across reads.
+    const records = Array.from({ length: 60 }, (_, i) =>
+      JSON.stringify({ i, text: `${'é€'.repeat((i * 7919) % 97)}${'x'.repeat((i * 104_729) % 600_000)}` }),
+    );
+    const total = records.reduce((n, r) => n + Buffer.byteLength(r), 0);
+    expect(total).toBeGreaterThan(4 * 1024 * 1024);
+    for (const [name, text] of [
+      ['big.ndjson', `${records.join('\n')}\n`],
+      ['big.json', `[${records.join(',\n')}]`],
+    ] as const) {
+      writeFileSync(join(dir, name), text);
+      const out: string[] = [];
+      await forEachFileRecord(join(dir, name), (t) => out.push(t));
+      expect(out.length).toBe(records.length);
+      expect(out).toEqual(records);
+    }
+  });
 });
 
 describe('urlRecords', () => {

@@ -1,5 +1,5 @@
 import { table, type Cell } from '@sre-toolkit/action';
-import { VERSION } from './crash-report-schema';
+import { VERSION } from './report-checks';
 import { formatCount as n, type Digest } from './digest';
 import { reportCell } from './digest-summary';
 import type { CrashGroup, CriticalReason, IssueLink } from './groups';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BUILD_NUMBER, PLATFORM, PLATFORMS, SOURCES, TYPE_NAME, VERSION } from './report-checks';
 
 /**
  * The crash report the app sends to `POST /api/crashes`, the single source of truth for
@@ -6,23 +7,17 @@ import * as z from 'zod';
  */
 const isoTimestamp = z.iso.datetime({ offset: true });
 
-/**
- * Fields with a known shape are held to it: they are shown in Discord, the summary and the
- * outputs, so a report cannot put a link or personal data there (`appVersion: "99.[re-login](…)"`).
- */
-export const VERSION =
-  /^(?:unknown|\d{1,9}(?:\.\d{1,9}){0,3}(?:-[0-9A-Za-z][0-9A-Za-z.-]{0,31})?(?:\+[0-9A-Za-z][0-9A-Za-z.-]{0,31})?)$/;
-/** A Dart runtime type as `runtimeType` prints it: `StateError`, `_TypeError`, `Foo<int, String?>`. */
-export const TYPE_NAME = /^[A-Za-z_$][\w$]{0,127}(?:<[\w$<>, ?]{1,128}>)?$/;
-export const BUILD_NUMBER = /^(?:[0-9A-Za-z][0-9A-Za-z.-]{0,31})?$/;
-/** `defaultTargetPlatform.name` and `web`, as Flutter spells them or in lower case. */
-export const PLATFORMS = ['android', 'ios', 'macos', 'windows', 'linux', 'fuchsia', 'web'] as const;
-// Any case, spelled out (`[aA][nN]…`): JSON Schema patterns have no `i` flag, and the published
-// schema must accept what this does.
-export const PLATFORM = new RegExp(
-  `^(?:${PLATFORMS.map((p) => [...p].map((c) => `[${c}${c.toUpperCase()}]`).join('')).join('|')})$`,
-);
-export const SOURCES = ['flutter', 'platform', 'zone'] as const;
+export {
+  BUILD_NUMBER,
+  isCrashReport,
+  optionalString,
+  PLATFORM,
+  PLATFORMS,
+  SOURCES,
+  TIMESTAMP,
+  TYPE_NAME,
+  VERSION,
+} from './report-checks';
 
 export const crashReportSchema = z
   .object({
@@ -64,37 +59,3 @@ export const crashReportSchema = z
   .describe('A crash report sent by the Flutter app to POST /api/crashes.');
 
 export type CrashReport = z.infer<typeof crashReportSchema>;
-
-// The schema's own pattern, so the fast check below accepts exactly the timestamps zod accepts.
-export const TIMESTAMP = isoTimestamp._zod.def.pattern ?? z.regexes.datetime({ offset: true });
-export const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
-
-/**
- * The crash report schema's rules as plain checks, for the common case of a valid report: zod's
- * parse copies every report and costs more than JSON.parse on a large export (bench/crash-digest).
- * Anything it does not accept goes through zod, which decides and explains; a unit test keeps the
- * two in agreement.
- */
-export function isCrashReport(v: Record<string, unknown>): v is CrashReport {
-  return (
-    typeof v.type === 'string' &&
-    TYPE_NAME.test(v.type) &&
-    typeof v.message === 'string' &&
-    typeof v.stackTrace === 'string' &&
-    typeof v.fatal === 'boolean' &&
-    (SOURCES as readonly unknown[]).includes(v.source) &&
-    typeof v.platform === 'string' &&
-    PLATFORM.test(v.platform) &&
-    typeof v.appVersion === 'string' &&
-    VERSION.test(v.appVersion) &&
-    ((typeof v.buildNumber === 'string' && BUILD_NUMBER.test(v.buildNumber)) ||
-      (typeof v.buildNumber === 'number' && Number.isFinite(v.buildNumber))) &&
-    typeof v.osVersion === 'string' &&
-    typeof v.device === 'string' &&
-    typeof v.timestamp === 'string' &&
-    TIMESTAMP.test(v.timestamp) &&
-    optionalString(v.userId) &&
-    optionalString(v.library) &&
-    optionalString(v.context)
-  );
-}

@@ -3,6 +3,7 @@
  * the `package:stack_trace` terse form and obfuscated (`--obfuscate --split-debug-info`) traces.
  * REFERENCE §4: no npm package parses these correctly.
  */
+import type { FrameLineMemo } from './frame-memo';
 import { readFrame, vmFrame } from './frame-lines';
 
 export { vmFrame };
@@ -70,15 +71,20 @@ export interface ParseOptions {
    */
   readonly compactFor?: readonly string[];
   readonly keepTop?: number;
+  /** Frame lines already read, for the same packages as `compactFor` (a large export's repeats). */
+  readonly memo?: FrameLineMemo;
 }
 
 export function parseDartStackTrace(text: string, options: ParseOptions = {}): DartTrace {
   const frames: DartFrame[] = [];
   const compact = options.compactFor;
+  const memo = options.memo;
   const keepTop = options.keepTop ?? 5;
   let lastMember = '';
   let lastUri: string | undefined;
-  let lastKeptApp: string | undefined;
+  // The last in-app frame kept (member and URI), so a run of repeats is kept once.
+  let keptMember: string | undefined;
+  let keptUri: string | undefined;
   let obfuscated = false;
   let buildId: string | undefined;
   const offsets: string[] = [];
@@ -129,19 +135,23 @@ export function parseDartStackTrace(text: string, options: ParseOptions = {}): D
         obfuscated = true;
         if (offsets.length < MAX_FRAMES) offsets.push(offsetOf(abs[2], abs[3], abs[1] ?? ''));
       } else {
-        const raw = readFrame(line);
+        const read = memo?.read(line);
+        const raw = read ? read.raw : read === null ? undefined : readFrame(line);
         if (raw) {
           const [member, uri, lineNo, col] = raw;
           if (lastMember !== member || lastUri !== uri) distinct++;
           lastMember = member;
           lastUri = uri;
           let keep = true;
-          if (compact && index >= keepTop) {
-            const id = `${member}\n${uri}`;
-            keep = id !== lastKeptApp && isInAppUri(uri, compact);
-            if (keep) lastKeptApp = id;
-          } else if (compact && isInAppUri(uri, compact)) lastKeptApp = `${member}\n${uri}`;
-          if (keep) frames.push(frame(member, uri, lineNo, col, gap));
+          if (compact) {
+            const inApp = read ? read.inApp : isInAppUri(uri, compact);
+            if (index >= keepTop) keep = inApp && (member !== keptMember || uri !== keptUri);
+            if (keep && inApp) {
+              keptMember = member;
+              keptUri = uri;
+            }
+          }
+          if (keep) frames.push(read ? read.frame(gap) : frame(member, uri, lineNo, col, gap));
           index++;
           gap = false;
         }
@@ -172,7 +182,11 @@ export function parseDartStackTrace(text: string, options: ParseOptions = {}): D
  * web `packages/` paths and scripts) and is not obfuscated; else undefined, and the caller
  * parses the whole trace.
  */
-export function inAppFramesByPackage(text: string, appPackages: readonly string[]): DartFrame[] | undefined {
+export function inAppFramesByPackage(
+  text: string,
+  appPackages: readonly string[],
+  memo?: FrameLineMemo,
+): DartFrame[] | undefined {
   // Over 16 KB a trace may pass MAX_FRAMES frames, which only the whole parse counts.
   if (appPackages.length !== 1 || text.length > 16 * 1024) return undefined;
   // Only a VM trace (`#0      Foo.bar (package:…)`), whose other in-app locations are `file:`
@@ -181,7 +195,8 @@ export function inAppFramesByPackage(text: string, appPackages: readonly string[
   if (text.includes('file:') || text.includes('://') || text.includes('*** ***')) return undefined;
   const marker = `package:${appPackages[0] as string}/`;
   const frames: DartFrame[] = [];
-  let lastId = '';
+  let lastMember: string | undefined;
+  let lastUri: string | undefined;
   let lines = 0;
   let at = text.indexOf(marker);
   while (at !== -1) {
@@ -192,12 +207,13 @@ export function inAppFramesByPackage(text: string, appPackages: readonly string[
       let line = text.slice(from, end).trim();
       const glued = gluedGap(line);
       if (glued !== undefined) line = glued;
-      const raw = readFrame(line);
-      if (raw && isInAppUri(raw[1], appPackages)) {
-        const id = `${raw[0]}\n${raw[1]}`;
-        if (id !== lastId) {
-          frames.push(frame(raw[0], raw[1], raw[2], raw[3], false));
-          lastId = id;
+      const read = memo?.read(line);
+      const raw = read ? read.raw : read === null ? undefined : readFrame(line);
+      if (raw && (read ? read.inApp : isInAppUri(raw[1], appPackages))) {
+        if (raw[0] !== lastMember || raw[1] !== lastUri) {
+          frames.push(read ? read.frame(false) : frame(raw[0], raw[1], raw[2], raw[3], false));
+          lastMember = raw[0];
+          lastUri = raw[1];
         }
       }
     }
@@ -224,7 +240,7 @@ function offsetOf(virt: string | undefined, symbol: string | undefined, abs: str
   return `abs:${abs.replace(/^0+(?=.)/, '').toLowerCase()}`;
 }
 
-function frame(
+export function frame(
   member: string,
   uri: string,
   lineNo: string | undefined,

@@ -6,14 +6,15 @@ import { syncCrashIssues, type CrashIssueStore } from './crash-issues';
 import { formatBytes } from './byte-size';
 import { toDigest, windowLabel, type Digest, type DigestContext } from './digest';
 import { digestMarkdown } from './digest-summary';
-import { CrashGrouper, type GroupingOptions } from './groups';
-import { MAX_RECORD_BYTES, ReadBudget } from './reader';
+import type { GroupingOptions } from './groups';
+import { MAX_RECORD_BYTES, ReadBudget } from './read-budget';
 import { readSources, type SourceOptions } from './sources';
+import { StreamingGrouper } from './streaming-grouper';
 
 /** The steps of a crash-digest run that touch the runtime: read and group, then write it out. */
 
 export interface CollectOptions {
-  readonly sources: Omit<SourceOptions, 'budget' | 'onOversized' | 'maxRecord'>;
+  readonly sources: Omit<SourceOptions, 'budget' | 'onOversized' | 'maxRecord' | 'pause'>;
   readonly grouping: GroupingOptions;
   /** `source-timeout`: reading and grouping together (records are grouped as they are read). */
   readonly timeoutMs: number;
@@ -28,7 +29,7 @@ export type Collected = { digest: Digest; records: number; partial?: string } | 
 
 /** Reads every source into a grouper and turns the grouping into the digest, logging as it goes. */
 export async function collectDigest(rt: Runtime, options: CollectOptions): Promise<Collected> {
-  const grouper = new CrashGrouper(options.grouping);
+  const grouper = new StreamingGrouper(options.grouping);
   if (!options.grouping.appPackages.length) {
     rt.warning(
       'app-package is empty: only file:…/lib/ frames and Sentry in_app frames count as app code, so most crashes group by type and message.',
@@ -41,11 +42,14 @@ export async function collectDigest(rt: Runtime, options: CollectOptions): Promi
       ...options.sources,
       budget: new ReadBudget({ timeoutMs: options.timeoutMs, maxBytes: options.maxBytes }, options.clock),
       onOversized: () => grouper.reject(oversized),
+      // A record only the schemas can decide loads them before the next chunk (most runs never).
+      pause: () => (grouper.unsettled ? grouper.settle() : undefined),
     },
     (record) => grouper.addText(record),
     { info: (m) => rt.info(m), warning: (m) => rt.warning(m) },
   );
   if ('error' in read) return read;
+  await grouper.settle();
 
   const digest = toDigest(grouper.result(), options.scrub);
   const t = digest.totals;

@@ -1,199 +1,32 @@
 import type * as z from 'zod';
+import { crashReportSchema } from './crash-report-schema';
 import {
-  basename,
-  inAppFramesByPackage,
-  isInAppUri,
-  normalizeFunction,
-  packageOf,
-  parseDartStackTrace,
-  type DartFrame,
-} from './dart-stack';
-import {
-  BUILD_NUMBER,
-  crashReportSchema,
-  isCrashReport,
-  PLATFORMS,
-  TYPE_NAME,
-  VERSION,
-  type CrashReport,
-} from './crash-report-schema';
-import { isSentryEvent, sentryEventSchema, type SentryEvent } from './sentry-event-schema';
+  fromApp,
+  fromSentry,
+  normalizeChecked,
+  TraceCache,
+  type Normalized,
+  type Unchecked,
+} from './report-normalize';
+import { sentryEventSchema } from './sentry-event-schema';
 
-import { parseIsoTimestamp } from './timestamps';
-
-export { parseIsoTimestamp };
-
-/** One frame, most recent first, in either input format. */
-export interface Frame {
-  readonly function: string;
-  readonly uri: string;
-  readonly package: string;
-  readonly file: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly inApp: boolean;
-}
-
-/** A report in either format, reduced to what grouping needs. */
-export interface Crash {
-  readonly type: string;
-  readonly message: string;
-  readonly frames: readonly Frame[];
-  /** The frames are the trace cache's, shared by every report with the same trace. */
-  readonly sharedFrames: boolean;
-  /**
-   * When `frames` holds only the in-app frames (inAppFramesByPackage): the trace, read again in
-   * full only if this report becomes a group's sample.
-   */
-  readonly trace?: string;
-  readonly obfuscated: boolean;
-  /** Obfuscated traces: the build and where its top frames are in it (see DartTrace.offsets). */
-  readonly buildId?: string;
-  readonly offsets?: readonly string[];
-  readonly fatal: boolean;
-  readonly platform: string;
-  readonly appVersion: string;
-  readonly buildNumber: string;
-  readonly timestamp: number;
-  readonly userId?: string;
-}
-
-export type Normalized = { crash: Crash } | { rejected: string };
+export {
+  asSentryShape,
+  type Crash,
+  type Frame,
+  MAX_MESSAGE,
+  MAX_TYPE,
+  type Normalized,
+  parseIsoTimestamp,
+  SAMPLE_FRAMES,
+  TraceCache,
+  UNKNOWN_VERSION,
+} from './report-normalize';
 
 /**
- * App reports keep their top frames (a group's sample shows 5) and their in-app frames; the rest
- * of a trace is read and dropped.
+ * Reads one JSON value as an app report or a Sentry event; anything else is rejected with why.
+ * The plain checks take nearly every report; the zod schemas decide, and explain, the rest.
  */
-export const SAMPLE_FRAMES = 5;
-
-/** Messages are cut here before any pattern sees them: nothing longer helps a human or a group. */
-export const MAX_MESSAGE = 8192;
-/** Exception types are names; anything longer is cut. */
-export const MAX_TYPE = 256;
-
-const cap = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
-
-interface ParsedTrace {
-  readonly frames: readonly Frame[];
-  readonly obfuscated: boolean;
-  readonly buildId?: string;
-  readonly offsets?: readonly string[];
-  /** `frames` holds only the in-app frames (inAppFramesByPackage): the sample reads the trace again. */
-  readonly inAppOnly?: boolean;
-  /** Held by the cache: every report with this trace gets the same frames array. */
-  readonly shared?: boolean;
-}
-
-interface CachedTrace {
-  readonly text: string;
-  readonly parsed: ParsedTrace;
-}
-
-/**
- * Parsed traces by their text: the same bug in the same build prints the same trace, so a large
- * export parses each distinct trace once. Bounded, so memory stays flat.
- *
- * A trace is kept only the second time it is seen (by a hash sampled from its text): on a varied
- * export most traces occur once, and keeping each of those until the cache fills only fed the
- * garbage collector's old space (peak RSS grew with the input). The hash decides admission
- * alone; a hit is always the same text (a Map keyed by it), so a collision costs a parse, never
- * a wrong frame.
- */
-export class TraceCache {
-  // Buckets by length, confirmed with ===: comparing two equal strings is a memcmp, while a Map
-  // keyed by the text hashes every report's fresh copy of it in full. The cache is small (and
-  // admits only repeated traces), so a bucket holds one or two.
-  private readonly byLength = new Map<number, CachedTrace[]>();
-  private size = 0;
-  /** Hashes of traces seen once (numbers: no text is kept for them). */
-  private readonly seen = new Set<number>();
-  private missesWhenFull = 0;
-  constructor(
-    private readonly appPackages: readonly string[],
-    private readonly limit = 512,
-    private readonly keepTop = SAMPLE_FRAMES,
-  ) {}
-
-  /** What grouping needs of a trace: its in-app frames when they can be found by search, else a full read. */
-  read(text: string): ParsedTrace {
-    const bucket = this.byLength.get(text.length);
-    if (bucket) for (const hit of bucket) if (hit.text === text) return hit.parsed;
-    const parsed = this.inAppOnly(text) ?? this.parse(text);
-    // Obfuscated traces differ in every report (pid, addresses): caching them would only churn.
-    if (parsed.obfuscated) return parsed;
-    if (this.size >= this.limit) {
-      // Full: keep what is there until many misses say the export has moved on to other traces.
-      if (++this.missesWhenFull < this.limit * REFILL_AFTER) return parsed;
-      this.byLength.clear();
-      this.size = 0;
-      this.missesWhenFull = 0;
-    }
-    const h = sampledHash(text);
-    if (!this.seen.has(h)) {
-      if (this.seen.size >= MAX_SEEN) this.seen.clear();
-      this.seen.add(h);
-      return parsed;
-    }
-    const kept = { ...parsed, shared: true };
-    const list = this.byLength.get(text.length);
-    if (list) list.push({ text, parsed: kept });
-    else this.byLength.set(text.length, [{ text, parsed: kept }]);
-    this.size++;
-    return kept;
-  }
-
-  /** The in-app frames alone, when they can be found without reading the whole trace. */
-  private inAppOnly(text: string): ParsedTrace | undefined {
-    const frames = inAppFramesByPackage(text, this.appPackages);
-    if (!frames) return undefined;
-    return { obfuscated: false, inAppOnly: true, frames: frames.map((f) => this.frameOf(f)) };
-  }
-
-  private frameOf(f: DartFrame): Frame {
-    const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
-      function: f.function,
-      uri: f.uri,
-      package: f.package,
-      file: f.file,
-      inApp: isInAppUri(f.uri, this.appPackages),
-    };
-    if (f.line !== undefined) frame.line = f.line;
-    if (f.column !== undefined) frame.column = f.column;
-    return frame;
-  }
-
-  /** The whole trace read (its top frames and in-app frames kept), never cached. */
-  parse(text: string): ParsedTrace {
-    const trace = parseDartStackTrace(text, { compactFor: this.appPackages, keepTop: this.keepTop });
-    return {
-      obfuscated: trace.obfuscated,
-      ...(trace.buildId ? { buildId: trace.buildId } : {}),
-      ...(trace.offsets ? { offsets: trace.offsets.slice(0, 16) } : {}),
-      frames: trace.frames.map((f) => this.frameOf(f)),
-    };
-  }
-}
-
-/**
- * FNV-1a over the length, about 128 characters spread over the text and its last 32: a few
- * hundred operations however long the trace. Only for admission to the cache (see TraceCache).
- */
-function sampledHash(text: string): number {
-  const n = text.length;
-  let h = (0x811c9dc5 ^ n) >>> 0;
-  const step = (n >> 7) + 1;
-  for (let i = 0; i < n; i += step) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  for (let i = Math.max(0, n - 32); i < n; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  // 30 bits: a small integer to V8, stored in the set without an allocation.
-  return h & 0x3fffffff;
-}
-
-/** Hashes remembered for admission (numbers only: a few hundred KB at most). */
-const MAX_SEEN = 1 << 16;
-/** A full cache is refilled after this many misses per entry: rarely, so entries seldom die old. */
-const REFILL_AFTER = 16;
-
-/** Reads one JSON value as an app report or a Sentry event; anything else is rejected with why. */
 export function normalizeReport(
   value: unknown,
   appPackages: readonly string[],
@@ -201,65 +34,24 @@ export function normalizeReport(
   /** The value's JSON text, when known: without a `null` in it, a Sentry event has none to strip. */
   text?: string,
 ): Normalized {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return {
-      rejected: `not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`,
-    };
-  }
-  if ('exception' in value) {
-    // Sentry writes absent values as `null` (`"function": null`) and, in older events, the
-    // exception list bare (`"exception": [...]`): both mean what the protocol's usual shape says.
-    const event = asSentryShape(
-      value as Record<string, unknown>,
-      text === undefined || text.includes('null'),
-    );
-    if (isSentryEvent(event)) return fromSentry(event, appPackages);
-    const parsed = sentryEventSchema.safeParse(event);
+  const checked = normalizeChecked(value, appPackages, traces, text);
+  return 'unchecked' in checked ? bySchema(checked, appPackages, traces) : checked;
+}
+
+/** What the plain checks did not accept, decided by the zod schema. */
+export function bySchema(
+  { unchecked, sentry }: Unchecked,
+  appPackages: readonly string[],
+  traces: TraceCache,
+): Normalized {
+  if (sentry) {
+    const parsed = sentryEventSchema.safeParse(unchecked);
     if (!parsed.success) return { rejected: `Sentry event: ${describeIssue(parsed.error)}` };
     return fromSentry(parsed.data, appPackages);
   }
-  if (isCrashReport(value as Record<string, unknown>))
-    return { crash: fromApp(value as CrashReport, traces) };
-  const parsed = crashReportSchema.safeParse(value);
+  const parsed = crashReportSchema.safeParse(unchecked);
   if (!parsed.success) return { rejected: `crash report: ${describeIssue(parsed.error)}` };
   return { crash: fromApp(parsed.data, traces) };
-}
-
-/** Deep enough for every field the Sentry schema reads: event → exception → values → [i] → stacktrace → frames → [i] → field. */
-const NULL_DEPTH = 8;
-
-/** The event without `null` members (copied only where it has some), `exception: [...]` wrapped. */
-export function asSentryShape(event: Record<string, unknown>, mayHaveNulls = true): Record<string, unknown> {
-  const out = mayHaveNulls ? (withoutNulls(event, NULL_DEPTH) as Record<string, unknown>) : event;
-  return Array.isArray(out.exception) ? { ...out, exception: { values: out.exception } } : out;
-}
-
-function withoutNulls(value: unknown, depth: number): unknown {
-  if (depth === 0 || typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      const w = withoutNulls(v, depth - 1);
-      if (w !== v) (copy ??= value.slice())[i] = w;
-    }
-    return copy ?? value;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  let changed = false;
-  const values: unknown[] = new Array(keys.length);
-  for (let k = 0; k < keys.length; k++) {
-    const v = record[keys[k] as string];
-    const w = v === null ? null : withoutNulls(v, depth - 1);
-    values[k] = w;
-    if (w !== v || v === null) changed = true;
-  }
-  if (!changed) return value;
-  // A new object with the non-null members: `delete` on a copy would slow every later read of it.
-  const out: Record<string, unknown> = {};
-  for (let k = 0; k < keys.length; k++) if (values[k] !== null) out[keys[k] as string] = values[k];
-  return out;
 }
 
 /** A reason that stays the same across reports (no values), so rejections can be counted by it. */
@@ -269,101 +61,4 @@ function describeIssue(error: z.ZodError): string {
   const path = issue.path.map((p) => (typeof p === 'number' ? '[]' : String(p))).join('.') || '(root)';
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${path} is missing`;
   return `${path}: ${issue.message}`;
-}
-
-function fromApp(r: CrashReport, traces: TraceCache): Crash {
-  const trace = traces.read(r.stackTrace);
-  // One object literal, optional members set after: spreads of `{}` cost an object each per report.
-  const crash: { -readonly [K in keyof Crash]: Crash[K] } = {
-    type: cap(r.type, MAX_TYPE),
-    message: cap(r.message, MAX_MESSAGE),
-    frames: trace.frames,
-    sharedFrames: trace.shared === true,
-    obfuscated: trace.obfuscated,
-    fatal: r.fatal,
-    platform: r.platform.toLowerCase(),
-    appVersion: r.appVersion,
-    buildNumber: String(r.buildNumber),
-    timestamp: parseIsoTimestamp(r.timestamp),
-    userId: r.userId,
-  };
-  if (trace.inAppOnly) crash.trace = r.stackTrace;
-  if (trace.buildId) crash.buildId = trace.buildId;
-  if (trace.offsets) crash.offsets = trace.offsets;
-  return crash;
-}
-
-function fromSentry(e: SentryEvent, appPackages: readonly string[]): Normalized {
-  const values = e.exception.values;
-  const last = values[values.length - 1] as (typeof values)[number];
-  const raw = last.stacktrace?.frames ?? [];
-  const frames: Frame[] = [];
-  // Sentry lists frames oldest first; ours are most recent first, like the Dart VM prints them.
-  for (let i = raw.length - 1; i >= 0; i--) {
-    const f = raw[i] as (typeof raw)[number];
-    const uri = f.abs_path ?? f.filename ?? f.module ?? '';
-    // A frame with neither says nothing; one with only a file (web, native) still places the crash.
-    if (!f.function && !uri) continue;
-    const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
-      function: f.function ? normalizeFunction(f.function) : '',
-      uri,
-      package: f.package ?? packageOf(uri),
-      file: basename(f.filename ?? uri),
-      inApp: f.in_app ?? isInAppUri(uri, appPackages),
-    };
-    if (f.lineno !== undefined) frame.line = f.lineno;
-    if (f.colno !== undefined) frame.column = f.colno;
-    frames.push(frame);
-  }
-  const [version, build] = parseRelease(e.release, e.dist, e.contexts?.app);
-  if (last.type !== undefined && !TYPE_NAME.test(last.type) && !SENTRY_TYPE.test(last.type))
-    return { rejected: 'Sentry event: exception type is not a type name like StateError' };
-  const os = (e.contexts?.os?.name ?? '').toLowerCase();
-  const userId = e.user?.id;
-  const crash: Crash = {
-    type: cap(last.type ?? 'Error', MAX_TYPE),
-    message: cap(last.value ?? '', MAX_MESSAGE),
-    frames,
-    sharedFrames: false,
-    // Obfuscated Dart events carry instruction addresses and no function names.
-    obfuscated: frames.length === 0 && raw.some((f) => f.instruction_addr !== undefined),
-    fatal: e.level === 'fatal' || last.mechanism?.handled === false,
-    // Sentry's own `platform` names the SDK (`other`, `dart`), not a device: unknown systems are `other`.
-    platform: (PLATFORMS as readonly string[]).includes(os) ? os : 'other',
-    appVersion: version,
-    buildNumber: build,
-    timestamp: typeof e.timestamp === 'number' ? e.timestamp * 1000 : parseIsoTimestamp(e.timestamp),
-    userId: userId === undefined ? undefined : String(userId),
-  };
-  return { crash };
-}
-
-/** An event without a release: shown, but never compared (it is not newer than anything). */
-export const UNKNOWN_VERSION = 'unknown';
-
-/**
- * Types other SDKs put in a Flutter app's Sentry project: `java.lang.IllegalStateException`,
- * `minified:Bc` (dart2js without source maps), `SIGSEGV`. Dots and colons, still no markup.
- */
-const SENTRY_TYPE = /^[A-Za-z_$][\w$.:]{0,127}$/;
-
-/**
- * Sentry's `release` is `package@version+build`; `dist` or contexts.app may carry the build. A
- * release that is no version (a commit SHA, a free name) falls back to contexts.app, else unknown:
- * the event is still counted, just never compared.
- */
-function parseRelease(
-  release: string | undefined,
-  dist: string | undefined,
-  app: { app_version?: string | undefined; app_build?: string | undefined } | undefined,
-): [string, string] {
-  const m = /^(?:[^@]+@)?([^+]+)(?:\+(.+))?$/.exec(release ?? '');
-  const candidates: [string | undefined, string | undefined][] = [
-    [m?.[1], m?.[2] ?? dist ?? app?.app_build],
-    [app?.app_version, app?.app_build ?? dist],
-  ];
-  for (const [version, build = ''] of candidates) {
-    if (version !== undefined && VERSION.test(version) && BUILD_NUMBER.test(build)) return [version, build];
-  }
-  return [UNKNOWN_VERSION, ''];
 }

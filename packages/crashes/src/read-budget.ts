@@ -70,4 +70,6 @@ export interface ReadOptions {
   readonly budget?: ReadBudget;
   /** How messages name the source. */
   readonly what?: string;
+  /** Called after each chunk's records: reading waits for the promise it returns, if any. */
+  readonly pause?: () => Promise<void> | undefined;
 }

@@ -1,12 +1,12 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { glob } from 'tinyglobby';
+import { describeUrl, SourceError } from './file-records';
 import { ReadStopped, type ReadOptions } from './read-budget';
 import { RecordSink } from './record-splitters';
 
+export { describeUrl, forEachFileRecord, resolveSourceFiles, SourceError } from './file-records';
 export { MAX_RECORD_BYTES, ReadBudget, ReadStopped, type ReadOptions } from './read-budget';
 export { JsonArraySplitter, LineSplitter, RecordSink } from './record-splitters';
 
@@ -14,58 +14,6 @@ export { JsonArraySplitter, LineSplitter, RecordSink } from './record-splitters'
  * Streams crash records (one JSON text each) out of files or an HTTP response, JSON array or
  * NDJSON, without holding the whole input: memory stays flat however large the export is.
  */
-
-/** Files matching `source` patterns (one per line), sorted, each once. */
-export async function resolveSourceFiles(
-  patterns: readonly string[],
-  cwd: string,
-): Promise<{ files: string[]; unmatched: string[] }> {
-  const files = new Set<string>();
-  const unmatched: string[] = [];
-  for (const pattern of patterns) {
-    const found = await glob(pattern, {
-      cwd,
-      absolute: true,
-      onlyFiles: true,
-      dot: true,
-      expandDirectories: false,
-    });
-    if (!found.length) unmatched.push(pattern);
-    for (const f of found.sort()) files.add(f);
-  }
-  return { files: [...files], unmatched };
-}
-
-const FILE_CHUNK = 1024 * 1024;
-
-/**
- * Calls `onRecord` with each record of a file, in order, reading 1 MiB at a time. Synchronous
- * reads: the action has nothing else to do meanwhile, and a stream's round trips through the
- * thread pool left the main thread idle for a tenth of the run (bench/crash-digest). The budget is
- * checked between chunks.
- */
-export async function forEachFileRecord(
-  path: string,
-  onRecord: (text: string) => void,
-  options: ReadOptions = {},
-): Promise<void> {
-  const fd = openSync(path, 'r');
-  const what = options.what ?? path;
-  try {
-    const sink = new RecordSink(onRecord, options);
-    for (;;) {
-      options.budget?.checkTime(what);
-      const chunk = Buffer.allocUnsafe(FILE_CHUNK);
-      const n = readSync(fd, chunk, 0, FILE_CHUNK, null);
-      if (n === 0) break;
-      options.budget?.take(n, 'received', what);
-      sink.push(n < FILE_CHUNK ? chunk.subarray(0, n) : chunk);
-    }
-    sink.end();
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * Calls `onRecord` with each record of a stream: a JSON array when its first character is `[`,
@@ -95,6 +43,11 @@ export function forEachRecord(
         options.budget?.take(chunk.length, kind, what);
         sink.push(chunk);
         options.budget?.checkTime(what);
+        const wait = options.pause?.();
+        if (wait) {
+          stream.pause();
+          wait.then(() => failed || stream.resume(), fail);
+        }
       } catch (error) {
         fail(error);
       }
@@ -118,8 +71,6 @@ export interface UrlSource {
   readonly userAgent: string;
   readonly timeoutMs?: number;
 }
-
-export class SourceError extends Error {}
 
 /**
  * GETs `url` with the token as a bearer token; follows redirects, dropping the token off-origin.
@@ -230,14 +181,4 @@ function isSystemError(error: unknown): error is Error & { code: string } {
     !(error instanceof ReadStopped) &&
     typeof (error as NodeJS.ErrnoException).code === 'string'
   );
-}
-
-/** Names a URL for logs without its query string or credentials. */
-export function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return 'source-url';
-  }
 }

@@ -6,7 +6,8 @@ import { MAX_RECORD_BYTES, type ReadOptions } from './read-budget';
  * byte-order mark), then splits. NDJSON is split on bytes and each line decoded alone (node:readline
  * would decode whole chunks into large strings first: same speed, twice the memory). A throwing
  * `onRecord` stops it: no record is handed over after that. Blank chunks before the first record
- * are dropped as they come, never joined.
+ * are dropped as they come, never joined. What it keeps of a chunk past `push` it copies, so the
+ * caller may read the next chunk into the same buffer.
  */
 export class RecordSink {
   private splitter: RecordSplitter | undefined;
@@ -40,7 +41,8 @@ export class RecordSink {
       const prefix = Math.min(head.length, 3);
       if (head.subarray(0, prefix).equals(BOM.subarray(0, prefix))) {
         if (prefix < 3) {
-          this.bom = head;
+          // A copy: the caller may reuse `data` once push returns.
+          this.bom = Buffer.from(head);
           return;
         }
         chunk = chunk.subarray(3 - this.bom.length);
@@ -162,7 +164,8 @@ export class LineSplitter implements RecordSplitter {
   }
 
   private keep(chunk: Buffer, from: number, to: number): void {
-    this.record.add(chunk.subarray(from, to));
+    // A copy of the piece (one per chunk at most): the chunk's buffer is read into again.
+    this.record.add(Buffer.from(chunk.subarray(from, to)));
   }
 
   private finish(): void {

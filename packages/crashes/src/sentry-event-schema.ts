@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { optionalString, TIMESTAMP } from './crash-report-schema';
+import { MAX_SENTRY_SECONDS } from './sentry-checks';
+
+export { isSentryEvent, MAX_SENTRY_SECONDS } from './sentry-checks';
 
 const sentryFrameSchema = z.object({
   function: z.string().optional(),
@@ -14,12 +16,6 @@ const sentryFrameSchema = z.object({
 });
 
 /** The parts of a Sentry event we use (frames oldest first, REFERENCE §4). */
-/**
- * Sentry's `timestamp` is seconds since the epoch. Past the year 2100 it is no real event, and far
- * enough out it is no Date at all: one such report used to stop the whole digest.
- */
-export const MAX_SENTRY_SECONDS = 4_102_444_800;
-
 export const sentryEventSchema = z.object({
   exception: z.object({
     values: z
@@ -49,68 +45,3 @@ export const sentryEventSchema = z.object({
 });
 
 export type SentryEvent = z.infer<typeof sentryEventSchema>;
-
-type Check = (v: Record<string, unknown>) => boolean;
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const optionalNumber = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
-const optionalBoolean = (v: unknown) => v === undefined || typeof v === 'boolean';
-const optionalObject = (v: unknown, check: Check) => v === undefined || (isObject(v) && check(v));
-const nullishObject = (v: unknown, check: Check) => v === null || optionalObject(v, check);
-/** Like Array.every, but holes count as undefined (as zod sees them). */
-const all = (xs: readonly unknown[], check: (x: unknown) => boolean) => {
-  for (let i = 0; i < xs.length; i++) if (!check(xs[i])) return false;
-  return true;
-};
-
-const isSentryFrame = (f: unknown) =>
-  isObject(f) &&
-  optionalString(f.function) &&
-  optionalString(f.abs_path) &&
-  optionalString(f.filename) &&
-  optionalString(f.module) &&
-  optionalString(f.package) &&
-  optionalNumber(f.lineno) &&
-  optionalNumber(f.colno) &&
-  optionalBoolean(f.in_app) &&
-  optionalString(f.instruction_addr);
-
-const isSentryException = (x: unknown) =>
-  isObject(x) &&
-  optionalString(x.type) &&
-  optionalString(x.value) &&
-  optionalObject(x.mechanism, (m) => optionalString(m.type) && optionalBoolean(m.handled)) &&
-  nullishObject(
-    x.stacktrace,
-    (st) => st.frames === undefined || (Array.isArray(st.frames) && all(st.frames, isSentryFrame)),
-  );
-
-/** sentryEventSchema as plain checks, like isCrashReport (same reason, same agreement test). */
-export function isSentryEvent(v: Record<string, unknown>): v is SentryEvent {
-  const ex = v.exception;
-  const ts = v.timestamp;
-  return (
-    isObject(ex) &&
-    Array.isArray(ex.values) &&
-    ex.values.length > 0 &&
-    all(ex.values, isSentryException) &&
-    ((typeof ts === 'number' && ts >= 0 && ts <= MAX_SENTRY_SECONDS) ||
-      (typeof ts === 'string' && TIMESTAMP.test(ts))) &&
-    optionalString(v.level) &&
-    optionalString(v.release) &&
-    optionalString(v.dist) &&
-    optionalString(v.platform) &&
-    nullishObject(
-      v.user,
-      (u) =>
-        u.id === undefined || typeof u.id === 'string' || (typeof u.id === 'number' && Number.isFinite(u.id)),
-    ) &&
-    optionalObject(
-      v.contexts,
-      (c) =>
-        optionalObject(c.os, (o) => optionalString(o.name) && optionalString(o.version)) &&
-        optionalObject(c.device, (d) => optionalString(d.model) && optionalString(d.family)) &&
-        optionalObject(c.app, (a) => optionalString(a.app_version) && optionalString(a.app_build)),
-    )
-  );
-}

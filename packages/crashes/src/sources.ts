@@ -1,13 +1,5 @@
-import {
-  describeUrl,
-  forEachFileRecord,
-  forEachUrlRecord,
-  MAX_RECORD_BYTES,
-  ReadBudget,
-  ReadStopped,
-  resolveSourceFiles,
-  SourceError,
-} from './reader';
+import { describeUrl, forEachFileRecord, resolveSourceFiles, SourceError } from './file-records';
+import { MAX_RECORD_BYTES, ReadStopped, type ReadBudget } from './read-budget';
 
 export interface SourceOptions {
   /** `source`: paths or globs, relative to `cwd`. */
@@ -21,6 +13,8 @@ export interface SourceOptions {
   readonly budget?: ReadBudget;
   /** Called once for each record skipped for being over `maxRecord` bytes. */
   readonly onOversized?: () => void;
+  /** Called after each chunk read: reading waits for the promise it returns (ReadOptions.pause). */
+  readonly pause?: () => Promise<void> | undefined;
   readonly maxRecord?: number;
 }
 
@@ -50,6 +44,7 @@ export async function readSources(
       records++;
     },
     ...(options.budget ? { budget: options.budget } : {}),
+    ...(options.pause ? { pause: options.pause } : {}),
   };
   const count = (text: string) => {
     onRecord(text);
@@ -85,6 +80,8 @@ export async function readSources(
   if (options.url) {
     const before = records;
     try {
+      // Loaded only for a URL: node:https, node:zlib and the stream reader (start-up, #16).
+      const { forEachUrlRecord } = await import('./reader');
       await forEachUrlRecord(
         {
           url: options.url,

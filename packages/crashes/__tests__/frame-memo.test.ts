@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import { crashCorpusLines, realisticCorpusLines } from '@sre-toolkit/testkit';
+import { inAppFramesByPackage, parseDartStackTrace, type DartFrame } from '../src/dart-stack';
+import { FrameLineMemo } from '../src/frame-memo';
+
+const NOW = Date.parse('2026-11-20T12:00:00Z');
+const APP = ['mara'];
+
+/** A frame's parts alone, so frames from the memo (which also carry `inApp`) compare with fresh ones. */
+const parts = (frames: readonly DartFrame[]) =>
+  frames.map((f) => [f.member, f.function, f.uri, f.package, f.file, f.line, f.column, f.afterAsyncGap]);
+
+function traces(): string[] {
+  const out: string[] = [];
+  for (const line of [
+    ...realisticCorpusLines({ now: NOW, reports: 3000 }),
+    ...[...crashCorpusLines({ now: NOW })].slice(0, 400),
+  ]) {
+    const r = JSON.parse(line) as { stackTrace?: unknown };
+    if (typeof r.stackTrace === 'string') out.push(r.stackTrace);
+  }
+  return out;
+}
+
+describe('FrameLineMemo', () => {
+  const all = traces();
+
+  it('reads every corpus trace exactly as a parse without it, shared across traces', () => {
+    // A small limit, so the memo also starts over many times on the way.
+    const memo = new FrameLineMemo(APP, 64);
+    let compared = 0;
+    for (const text of all) {
+      const options = { compactFor: APP, keepTop: 5 };
+      const plain = parseDartStackTrace(text, options);
+      const memoized = parseDartStackTrace(text, { ...options, memo });
+      expect(parts(memoized.frames)).toEqual(parts(plain.frames));
+      expect({ ...memoized, frames: [] }).toEqual({ ...plain, frames: [] });
+      const byPackage = inAppFramesByPackage(text, APP);
+      const byPackageMemo = inAppFramesByPackage(text, APP, memo);
+      expect(byPackageMemo && parts(byPackageMemo)).toEqual(byPackage && parts(byPackage));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(2500);
+  });
+
+  it('reads a VM line the same whatever its frame number and padding, and shares its frame', () => {
+    const memo = new FrameLineMemo(APP);
+    const a = memo.read('#3      CartService.apply (package:mara/src/cart.dart:12:5)');
+    const b = memo.read('#12  CartService.apply (package:mara/src/cart.dart:12:5)');
+    expect(a?.raw).toEqual(['CartService.apply', 'package:mara/src/cart.dart', '12', '5']);
+    expect(b).toBe(a);
+    expect(a?.inApp).toBe(true);
+    expect(a?.frame(false)).toBe(b?.frame(false));
+    expect(a?.frame(true).afterAsyncGap).toBe(true);
+    expect(a?.frame(false).afterAsyncGap).toBe(false);
+  });
+
+  it('says null for prose and leaves unusual or long lines to the caller', () => {
+    const memo = new FrameLineMemo(APP);
+    expect(memo.read('pid: 4711, tid: 4712, name 1.ui')).toBeNull();
+    expect(memo.read('#1\u00a0Foo.bar (package:mara/a.dart:1:2)')).toBeUndefined();
+    expect(memo.read(`#1 Foo.bar (package:mara/${'a'.repeat(600)}.dart:1:2)`)).toBeUndefined();
+  });
+});
