@@ -146,11 +146,15 @@ function charge(profile: Profile, bundleDir: string): Map<string, number> {
 
 /**
  * The package of a bundle frame. webpack's module wrappers (`123:(e,t,n)=>{…}`) have no mapping of
- * their own, yet a module's top-level code runs in one: such a frame is charged to the first mapped
- * code after its start, i.e. the module it wraps.
+ * their own, yet a CommonJS module's top-level code runs in one: such a frame is charged to the first
+ * mapped code after its start, i.e. the module it wraps.
  */
 function bundleOwner(map: SourceMap | undefined, f: ProfileNode['callFrame']): string {
   if (!map) return '(bundle, no source map)';
+  // The file's own top level: in the entry, the statements of every ES module webpack concatenated
+  // into it (zod's and the workspace packages' module-level code), which no wrapper separates.
+  if (f.lineNumber === 0 && f.columnNumber === 0)
+    return /\/index\.js$/.test(f.url) ? 'entry top level (concatenated ES modules)' : 'chunk top level';
   for (let col = f.columnNumber; col < f.columnNumber + 4000; col++) {
     const e = map.findEntry(f.lineNumber, col);
     if ('originalSource' in e && e.originalSource && e.generatedColumn >= f.columnNumber)
