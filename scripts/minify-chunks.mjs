@@ -18,9 +18,7 @@ export function minifyChunks(dir, { entry = 'index.js', sourceMaps = false } = {
       compress: false,
       mangle: { keepClassNames: true, keepFnNames: true },
       format: { comments: false },
-      ...(sourceMaps && existsSync(mapPath)
-        ? { sourceMap: { content: readFileSync(mapPath, 'utf8') } }
-        : {}),
+      ...(sourceMaps && existsSync(mapPath) ? { sourceMap: { content: readFileSync(mapPath, 'utf8') } } : {}),
     });
     writeFileSync(path, `${code}\n`);
     if (sourceMaps && map) writeFileSync(mapPath, map);
