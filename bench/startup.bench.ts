@@ -2,11 +2,12 @@
 // measured in the same run (issue #16). Each bundle runs under Node 24 against the loopback
 // stand-ins; runs are interleaved (bare, then each action, round after round) so all sides see the
 // same machine load, and the table shows medians. Then one CPU profile per action, of a source-mapped
-// build of the same entry, says what the start-up is spent on, by package.
-// BENCH_RUNS (default 11, at least 7), BENCH_NO_PROFILE=1 (skip the breakdown).
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
+// build of the same entry, says what the start-up is spent on, by package (bench/startup-profile.ts).
+// BENCH_RUNS (default 11, at least 7), BENCH_NO_PROFILE=1 (skip the breakdown), BENCH_ONLY=a,b
+// (only the rows whose action or key names one of these), BENCH_COMPARE=<repository root> (also
+// runs that tree's committed dist/ of each row, interleaved, as a "compare" row: an A/B of a change).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,18 +20,25 @@ import {
   startGitHubServer,
   startHealthTargets,
 } from '@sre-toolkit/testkit';
+import { breakdown } from './startup-profile';
 
 const RUNS = Math.max(7, Number(process.env.BENCH_RUNS ?? 11));
 const PROFILE = !process.env.BENCH_NO_PROFILE;
 const MAX_DIST_BYTES = 1.5 * 1024 * 1024;
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const COMPARE = process.env.BENCH_COMPARE;
 
 interface Scenario {
+  /** Names the row's counters (and BENCH_ONLY can pick it). */
+  readonly key: string;
   readonly action: string;
   readonly what: string;
   readonly target: number;
   readonly env: NodeJS.ProcessEnv;
+  /** The ratio is a goal shown beside the figure, not a bound the bench fails on. */
+  readonly ungated?: boolean;
   /** Checks after the runs that each one did its work (messages sent, requests made). */
-  readonly check: (runs: number) => string | undefined;
+  readonly check: (runs: number, seen: Counts) => string | undefined;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'bench-startup-'));
@@ -111,6 +119,7 @@ const githubEnv = { GITHUB_API_URL: gh.url, GITHUB_TOKEN: GITHUB_DEFAULTS.token 
 
 // discord-notify: one failure notification of a push (as bench/discord-notify.bench.ts).
 const notify: Scenario = {
+  key: 'notify',
   action: 'discord-notify',
   what: 'one failure notification sent',
   target: 2.0,
@@ -119,24 +128,35 @@ const notify: Scenario = {
     event: { ref: 'refs/heads/main', head_commit: { id: 'a'.repeat(40), message: 'Fix' } },
     inputs: { 'webhook-url': discord.webhookUrl(), status: 'failure' },
   }),
-  check: (runs) => (countDiscord('notify') === runs ? undefined : `${countDiscord('notify')} messages`),
+  check: (runs, c) => (c.discord === runs ? undefined : `${c.discord} messages for ${runs} runs`),
 };
 
-// health-probe: 3 targets up, issue: true, no open incident -> one list request to GitHub.
+// health-probe, issue #16's path: 3 targets up, issue: true, no open incident, and no memory across
+// runs (state-branch: '', which #13 added later and turned on by default). Its GitHub requests are
+// the incident list and the maintenance-issue list (#13), both made while the targets are probed.
+const probeInputs = {
+  targets: ['/api', '/web', '/admin'].map((p) => targets.url(p)).join('\n'),
+  issue: 'true',
+};
+const probeEvent = { eventName: 'schedule', event: { schedule: '*/15 * * * *' }, env: githubEnv };
 const probe: Scenario = {
+  key: 'probe',
   action: 'health-probe',
-  what: '3 targets up, issue: true, no incident (1 GitHub request)',
+  what: "3 targets up, issue: true, no incident, state-branch: '' (2 list requests)",
   target: 2.5,
-  env: actionEnv('health-probe', {
-    eventName: 'schedule',
-    event: { schedule: '*/15 * * * *' },
-    inputs: { targets: ['/api', '/web', '/admin'].map((p) => targets.url(p)).join('\n'), issue: 'true' },
-    env: githubEnv,
-  }),
-  check: (runs) => {
-    const n = ghRequests('probe');
-    return n === runs ? undefined : `${n} GitHub requests for ${runs} runs`;
-  },
+  env: actionEnv('health-probe', { ...probeEvent, inputs: { ...probeInputs, 'state-branch': '' } }),
+  check: (runs, c) => (c.github === 2 * runs ? undefined : `${c.github} GitHub requests for ${runs} runs`),
+};
+// The same with the defaults, memory on: the state file is read and written every run (the
+// warm-up run creates the branch), so 4 requests a run.
+const probeMemory: Scenario = {
+  key: 'probe-memory',
+  action: 'health-probe',
+  what: 'the same, default with memory (state branch read + written; 4 requests)',
+  target: 2.5,
+  env: actionEnv('health-probe', { ...probeEvent, inputs: probeInputs }),
+  ungated: true,
+  check: (runs, c) => (c.github === 4 * runs ? undefined : `${c.github} GitHub requests for ${runs} runs`),
 };
 
 // repeated-failure-detector: workflow_run of a success that ends no streak -> its 2 requests.
@@ -156,6 +176,7 @@ const runBody = (await (
 ).json()) as Record<string, unknown>;
 const wf = gh.workflow('frontend-ci');
 const detector: Scenario = {
+  key: 'detector',
   action: 'repeated-failure-detector',
   what: 'workflow_run, a success ending no streak (2 GitHub requests)',
   target: 2.5,
@@ -179,10 +200,7 @@ const detector: Scenario = {
       GITHUB_WORKFLOW_REF: 'acme/mara/.github/workflows/repeated-failures.yml@refs/heads/main',
     },
   }),
-  check: (runs) => {
-    const n = ghRequests('detector');
-    return n === 2 * runs ? undefined : `${n} GitHub requests for ${runs} runs`;
-  },
+  check: (runs, c) => (c.github === 2 * runs ? undefined : `${c.github} GitHub requests for ${runs} runs`),
 };
 
 // crash-digest: 20 reports from a file, one digest sent.
@@ -196,40 +214,70 @@ writeFileSync(
   [...crashCorpusLines({ now: Date.now() })].slice(0, 20).join('\n') + '\n',
 );
 const digest: Scenario = {
+  key: 'digest',
   action: 'crash-digest',
   what: '20 reports from a file, one digest sent',
   target: 2.5,
   env: crashEnv,
-  check: (runs) => (countDiscord('digest') >= runs ? undefined : `${countDiscord('digest')} messages`),
+  check: (runs, c) => (c.discord >= runs ? undefined : `${c.discord} messages for ${runs} runs`),
 };
 
-const scenarios = [notify, probe, detector, digest];
+const scenarios = [notify, probe, probeMemory, detector, digest].filter(
+  (s) => !ONLY.length || ONLY.includes(s.action) || ONLY.includes(s.key),
+);
 
-// Per-scenario counters: Discord messages and GitHub requests seen while that scenario ran.
-const seen = new Map<string, { discord: number; github: number }>();
-const countDiscord = (key: string) => seen.get(key)?.discord ?? 0;
-const ghRequests = (key: string) => seen.get(key)?.github ?? 0;
-const keyOf = (s: Scenario) =>
-  ({ 'discord-notify': 'notify', 'health-probe': 'probe', 'crash-digest': 'digest' })[s.action] ?? 'detector';
+// Per-row counters: Discord messages and GitHub requests seen while that row's runs ran.
+interface Counts {
+  discord: number;
+  github: number;
+}
+const seen = new Map<string, Counts>();
 
-function timeRun(args: string[], env: NodeJS.ProcessEnv, cwd = work): Promise<{ ms: number; out: string }> {
+// BENCH_CPU=1: each run goes through a small python3 wrapper that forks, execs Node and reports the
+// child's own wall time and CPU time (user + system, from wait4) on fd 3. CPU time barely moves with
+// the machine's load, so it is the figure to compare ideas by on a busy machine.
+const CPU = Boolean(process.env.BENCH_CPU);
+const RUSAGE = [
+  'import os, sys, time',
+  't = time.perf_counter(); pid = os.fork()',
+  'if pid == 0: os.execv(sys.argv[1], sys.argv[1:])',
+  '_, status, ru = os.wait4(pid, 0)',
+  "os.write(3, f'{(time.perf_counter() - t) * 1000} {(ru.ru_utime + ru.ru_stime) * 1000}'.encode())",
+  'sys.exit(os.waitstatus_to_exitcode(status))',
+].join('\n');
+
+interface Timing {
+  ms: number;
+  cpu: number;
+  out: string;
+}
+
+function timeRun(args: string[], env: NodeJS.ProcessEnv, cwd = work): Promise<Timing> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(node24(), args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = CPU
+      ? spawn('python3', ['-c', RUSAGE, node24(), ...args], {
+          env,
+          cwd,
+          stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+        })
+      : spawn(node24(), args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    let usage = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdio[3]?.on('data', (d: Buffer) => (usage += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const [wall, cpu] = usage.split(' ').map(Number);
+      const ms = wall ?? Number(process.hrtime.bigint() - started) / 1e6;
       if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}\n${out}`));
-      else resolve({ ms, out });
+      else resolve({ ms, cpu: cpu ?? NaN, out });
     });
   });
 }
 
-async function runScenario(s: Scenario, bundle: string, extraArgs: string[] = []) {
-  const key = keyOf(s);
+async function runScenario(s: Scenario, bundle: string, key: string, extraArgs: string[] = []) {
   const before = { discord: discord.received.length, github: gh.requests.length };
   const r = await timeRun([...extraArgs, bundle], s.env, s.env.GITHUB_WORKSPACE);
   const c = seen.get(key) ?? { discord: 0, github: 0 };
@@ -240,157 +288,64 @@ async function runScenario(s: Scenario, bundle: string, extraArgs: string[] = []
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const bundleOf = (action: string) => join(REPO_ROOT, 'actions', action, 'dist', 'index.js');
+const distOf = (root: string, action: string) => join(root, 'actions', action, 'dist');
+/** The rows: each scenario on this tree's dist, then (BENCH_COMPARE) on the other tree's. */
+const rows = scenarios.flatMap((s) => [
+  { s, key: s.key, dist: distOf(REPO_ROOT, s.action), label: `${s.action}: ${s.what}` },
+  ...(COMPARE
+    ? [{ s, key: `${s.key}:compare`, dist: distOf(COMPARE, s.action), label: `↳ compare: ${COMPARE}` }]
+    : []),
+]);
 
 // Warm the file cache, then interleave.
 await timeRun(['-e', '0'], process.env);
-for (const s of scenarios) await runScenario(s, bundleOf(s.action));
+for (const r of rows) await runScenario(r.s, join(r.dist, 'index.js'), r.key);
 seen.clear();
-const bare: number[] = [];
-const times = new Map<Scenario, number[]>(scenarios.map((s) => [s, []]));
+const bare: Timing[] = [];
+const times = new Map<string, Timing[]>(rows.map((r) => [r.key, []]));
 for (let i = 0; i < RUNS; i++) {
-  bare.push((await timeRun(['-e', '0'], process.env)).ms);
-  for (const s of scenarios) times.get(s)?.push((await runScenario(s, bundleOf(s.action))).ms);
+  bare.push(await timeRun(['-e', '0'], process.env));
+  for (const r of rows) times.get(r.key)?.push(await runScenario(r.s, join(r.dist, 'index.js'), r.key));
 }
 
-const distBytes = (action: string) => {
-  const dir = join(REPO_ROOT, 'actions', action, 'dist');
-  return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
-};
+const distBytes = (dir: string) => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 
 let failed = false;
 console.log(`Node 24 (${node24()}); ${RUNS} interleaved runs each; medians.\n`);
-console.log('| what (Node 24) | median ms | × bare node | target | dist (entry + chunks) |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-console.log(`| \`node -e 0\` | ${median(bare).toFixed(1)} | 1.00 | | |`);
-for (const s of scenarios) {
-  const ms = median(times.get(s) ?? []);
-  const ratio = ms / median(bare);
-  const bytes = distBytes(s.action);
-  const problem = s.check(RUNS);
-  const ok = ratio <= s.target && bytes <= MAX_DIST_BYTES && !problem;
-  if (!ok) failed = true;
+const cpuCols = (xs: Timing[]) =>
+  CPU
+    ? ` ${median(xs.map((t) => t.cpu)).toFixed(1)} | ${(median(xs.map((t) => t.cpu)) / median(bare.map((t) => t.cpu))).toFixed(2)} |`
+    : '';
+console.log(
+  `| what (Node 24) | median ms | × bare node | target |${CPU ? ' CPU ms | CPU × bare |' : ''} dist (entry + chunks) |`,
+);
+console.log(`| --- | ---: | ---: | ---: |${CPU ? ' ---: | ---: |' : ''} ---: |`);
+console.log(`| \`node -e 0\` | ${median(bare.map((t) => t.ms)).toFixed(1)} | 1.00 | |${cpuCols(bare)} |`);
+for (const r of rows) {
+  const ms = median((times.get(r.key) ?? []).map((t) => t.ms));
+  const ratio = ms / median(bare.map((t) => t.ms));
+  const bytes = distBytes(r.dist);
+  const problem = r.s.check(RUNS, seen.get(r.key) ?? { discord: 0, github: 0 });
+  const within = ratio <= r.s.target;
+  // A compare row (another tree's dist) is shown for the A/B, never gated.
+  if (!r.key.endsWith(':compare') && (!(within || r.s.ungated) || bytes > MAX_DIST_BYTES || problem))
+    failed = true;
+  const mark = within ? '✓' : r.s.ungated ? '✗ (shown, not gated)' : '✗';
   console.log(
-    `| ${s.action}: ${s.what} | ${ms.toFixed(1)} | ${ratio.toFixed(2)} | ≤ ${s.target.toFixed(1)} ${ratio <= s.target ? '✓' : '✗'} | ${(bytes / 1024).toFixed(0)} KiB${bytes <= MAX_DIST_BYTES ? '' : ' ✗ (> 1.5 MB)'}${problem ? ` — did not do its work: ${problem}` : ''} |`,
+    `| ${r.label} | ${ms.toFixed(1)} | ${ratio.toFixed(2)} | ≤ ${r.s.target.toFixed(1)} ${mark} |${cpuCols(times.get(r.key) ?? [])} ${(bytes / 1024).toFixed(0)} KiB${bytes <= MAX_DIST_BYTES ? '' : ' ✗ (> 1.5 MB)'}${problem ? ` — did not do its work: ${problem}` : ''} |`,
   );
 }
 
-if (PROFILE) await breakdown();
+if (PROFILE)
+  await breakdown(
+    scenarios.map((s) => ({
+      action: s.action,
+      label: s.key === 'probe-memory' ? `${s.action} (memory)` : s.action,
+      run: (bundle: string, args: string[]) => runScenario(s, bundle, `${s.key}:profile`, args),
+    })),
+    work,
+  );
 
 await Promise.all([discord.close(), gh.close(), targets.close()]);
 rmSync(work, { recursive: true, force: true });
 process.exitCode = failed ? 1 : 0;
-
-// ---------------------------------------------------------------------------------------------
-// What start-up is spent on: one source-mapped build per action (same ncc flags as pnpm bundle,
-// plus --source-map), run with --cpu-prof at 100 µs; each sample is charged to the package of the
-// nearest bundle frame on its stack (so Node built-ins a package calls count for that package).
-// Samples with no bundle frame at all are Node's own start-up, idle waits and GC.
-
-interface ProfileNode {
-  id: number;
-  callFrame: { url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-function packageOf(source: string): string {
-  const nm = source.lastIndexOf('node_modules/');
-  if (nm >= 0) {
-    const rest = source.slice(nm + 'node_modules/'.length).split('/');
-    return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? source);
-  }
-  const pkg = /(?:^|\/)(packages|actions)\/([^/]+)\//.exec(source);
-  if (pkg) return pkg[1] === 'packages' ? `@sre-toolkit/${pkg[2]}` : `actions/${pkg[2]}`;
-  return source.startsWith('webpack') ? '(bundle runtime)' : source;
-}
-
-async function breakdown(): Promise<void> {
-  const ncc = join(REPO_ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-  console.log(
-    '\nWhere start-up goes (one `--cpu-prof` run per action, source-mapped build; ms of CPU samples per package, largest first; "node" = bootstrap, idle waits and GC):\n',
-  );
-  for (const s of scenarios) {
-    const out = join(work, 'profile', s.action);
-    execFileSync(
-      process.execPath,
-      [
-        ncc,
-        'build',
-        join(REPO_ROOT, 'actions', s.action, 'src', 'index.ts'),
-        '-o',
-        out,
-        '--minify',
-        '--source-map',
-        '--target',
-        'es2022',
-        '--quiet',
-      ],
-      { cwd: REPO_ROOT, stdio: 'inherit' },
-    );
-    const profDir = join(work, 'profile', `${s.action}-cpu`);
-    await runScenario(s, join(out, 'index.js'), [
-      '--cpu-prof',
-      '--cpu-prof-interval',
-      '100',
-      '--cpu-prof-dir',
-      profDir,
-    ]);
-    const [profFile] = readdirSync(profDir);
-    const profile = JSON.parse(readFileSync(join(profDir, profFile ?? ''), 'utf8')) as Profile;
-    const maps = new Map<string, SourceMap | undefined>();
-    const mapFor = (url: string) => {
-      if (!maps.has(url)) {
-        let map: SourceMap | undefined;
-        try {
-          const file = new URL(url).pathname;
-          map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
-        } catch {
-          map = undefined;
-        }
-        maps.set(url, map);
-      }
-      return maps.get(url);
-    };
-    const parent = new Map<number, number>();
-    const byId = new Map<number, ProfileNode>();
-    for (const n of profile.nodes) {
-      byId.set(n.id, n);
-      for (const c of n.children ?? []) parent.set(c, n.id);
-    }
-    const ownerCache = new Map<number, string>();
-    const owner = (id: number): string => {
-      const cached = ownerCache.get(id);
-      if (cached) return cached;
-      const n = byId.get(id);
-      let who: string;
-      if (n && n.callFrame.url.startsWith('file:') && n.callFrame.url.includes(`/profile/${s.action}/`)) {
-        const entry = mapFor(n.callFrame.url)?.findEntry(n.callFrame.lineNumber, n.callFrame.columnNumber);
-        who =
-          entry && 'originalSource' in entry && entry.originalSource
-            ? packageOf(entry.originalSource)
-            : '(bundle, unmapped)';
-      } else {
-        const up = parent.get(id);
-        who = up === undefined ? 'node' : owner(up);
-      }
-      ownerCache.set(id, who);
-      return who;
-    };
-    const total = new Map<string, number>();
-    profile.samples.forEach((id, i) => {
-      const who = owner(id);
-      total.set(who, (total.get(who) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
-    });
-    const sum = [...total.values()].reduce((a, b) => a + b, 0);
-    const parts = [...total.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .filter(([, ms]) => ms >= 0.5)
-      .map(([who, ms]) => `${who} ${ms.toFixed(1)}`);
-    console.log(`- **${s.action}** (${sum.toFixed(0)} ms profiled): ${parts.join(' · ')}`);
-  }
-}

@@ -1,14 +1,11 @@
 // Bundles every action's src/index.ts into its committed dist/ with @vercel/ncc (minified).
 // `--no-cache` rebuilds from scratch, as check-dist does.
-//
-// ncc minifies only dist/index.js: the chunks it splits off at dynamic imports (the GitHub client,
-// @actions/core's OIDC client and its undici) come out as written, several times their minified
-// size. They are minified here with the same settings ncc gives terser (mangle, keep class and
-// function names, no compression), so every dist/ stays under the 1.5 MB the start-up issue allows.
+// ncc's lazy chunks are minified too (scripts/minify-chunks.mjs), so every dist/ stays under the
+// 1.5 MB the start-up issue allows.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { minifySync } from '@swc/core';
+import { minifyChunks } from './minify-chunks.mjs';
 
 const noCache = process.argv.includes('--no-cache');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -44,17 +41,7 @@ for (const [name, dir, entry] of targets) {
     ],
     { stdio: 'inherit' },
   );
-  for (const file of readdirSync(join(dir, 'dist'))) {
-    if (file === 'index.js' || !file.endsWith('.js')) continue;
-    const path = join(dir, 'dist', file);
-    const { code } = minifySync(readFileSync(path, 'utf8'), {
-      module: true,
-      compress: false,
-      mangle: { keepClassNames: true, keepFnNames: true },
-      format: { comments: false },
-    });
-    writeFileSync(path, `${code}\n`);
-  }
+  minifyChunks(join(dir, 'dist'));
   if (entry !== 'index') renameSync(join(dir, 'dist', 'index.js'), join(dir, 'dist', `${entry}.js`));
   const size = readdirSync(join(dir, 'dist')).reduce((n, f) => n + statSync(join(dir, 'dist', f)).size, 0);
   console.log(

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Https from 'node:https';
+import { createRequire } from 'node:module';
 import type { TLSSocket } from 'node:tls';
 
 /** Milliseconds from the start of the attempt to each phase; absent when the phase did not happen. */
@@ -52,15 +53,26 @@ export interface HttpClientOptions {
 /**
  * node:http / node:https with one agent per protocol for the whole run. Connections are not kept
  * alive: every attempt pays its own DNS, connect and TLS, which is what a probe should measure.
+ * node:https (and TLS with it) loads on the first https target, before its clock starts: a run of
+ * plain-http targets never loads it.
  */
 export function httpClient(options: HttpClientOptions): { attempt: Attempt; close(): void } {
   const proxy = options.proxyEnv && hasProxy(options.proxyEnv) ? { proxyEnv: options.proxyEnv } : {};
-  const agents = {
-    http: new http.Agent({ keepAlive: false, maxSockets: options.maxSockets, ...proxy }),
-    https: new https.Agent({ keepAlive: false, maxSockets: options.maxSockets, ...proxy }),
+  const agentOptions = { keepAlive: false, maxSockets: options.maxSockets, ...proxy };
+  let https: { module: typeof Https; agent: Https.Agent } | undefined;
+  const secureClient = () => {
+    if (!https) {
+      const module = createRequire(import.meta.url)('node:https') as typeof Https;
+      https = { module, agent: new module.Agent(agentOptions) };
+    }
+    return https;
   };
+  const plainAgent = new http.Agent(agentOptions);
   const attempt: Attempt = (req) =>
     new Promise<AttemptOutcome>((resolve) => {
+      const url = new URL(req.url);
+      const secure = url.protocol === 'https:';
+      const client = secure ? secureClient() : { module: http, agent: plainAgent };
       const started = performance.now();
       const since = () => Math.round(performance.now() - started);
       const timings: PhaseTimings = { total: 0 };
@@ -77,8 +89,6 @@ export function httpClient(options: HttpClientOptions): { attempt: Attempt; clos
         timings.total = since();
         resolve(outcome);
       };
-      const url = new URL(req.url);
-      const secure = url.protocol === 'https:';
       const headers: Record<string, string> = {
         'user-agent': options.userAgent,
         accept: '*/*',
@@ -86,11 +96,7 @@ export function httpClient(options: HttpClientOptions): { attempt: Attempt; clos
       };
       if (req.body !== undefined) headers['content-length'] = String(Buffer.byteLength(req.body));
       try {
-        request = (secure ? https : http).request(url, {
-          method: req.method,
-          headers,
-          agent: secure ? agents.https : agents.http,
-        });
+        request = client.module.request(url, { method: req.method, headers, agent: client.agent });
       } catch (error) {
         finish({ kind: 'error', error: describeRequestError(error, req.timeoutMs), timings });
         return;
@@ -145,8 +151,8 @@ export function httpClient(options: HttpClientOptions): { attempt: Attempt; clos
   return {
     attempt,
     close() {
-      agents.http.destroy();
-      agents.https.destroy();
+      plainAgent.destroy();
+      https?.agent.destroy();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { parseDuration } from '@sre-toolkit/action';
-import { parseDocument } from 'yaml';
+import { yamlParser } from './yaml-parser';
 
 /**
  * Maintenance windows: while one covers a target, its failures neither open incidents nor alert,
@@ -35,7 +35,7 @@ const MAX_CRON_DURATION = 7 * 86_400_000;
 /** The `maintenance` input: a YAML list of windows. Errors name the item and the rule. */
 export function parseMaintenance(text: string): { value: MaintenanceWindow[] } | { error: string } {
   if (!text.trim()) return { value: [] };
-  const doc = parseDocument(text);
+  const doc = yamlParser().parseDocument(text);
   if (doc.errors.length)
     return { error: `is not valid YAML (${doc.errors[0]?.code.toLowerCase().replace(/_/g, ' ')})` };
   const list: unknown = doc.toJS({ maxAliasCount: 100 });

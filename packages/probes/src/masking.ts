@@ -3,9 +3,21 @@
  * secret, and how a URL is shown) are @sre-toolkit/action's, shared by all four actions.
  */
 import { headerSecrets, maskUrl, MASK, secret, urlSecrets, type SecretRule } from '@sre-toolkit/action';
-import { parseDocument } from 'yaml';
+import { yamlParser } from './yaml-parser';
 
 export { MASK, maskUrl };
+
+/**
+ * The `targets` shorthand, one URL per line (blank lines and `# comments` skipped), or undefined
+ * when the text is anything else (YAML). Such a text needs no YAML parser.
+ */
+export function plainUrlLines(text: string): string[] | undefined {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  return lines.length && lines.every((l) => /^https?:\/\/\S+$/i.test(l)) ? lines : undefined;
+}
 
 /** Every secret a target carries: URL credentials and query values, webhook tokens, header values. */
 export function targetSecrets(target: {
@@ -25,8 +37,10 @@ export function targetSecrets(target: {
  */
 export const targetsTextSecrets: SecretRule = (text) => {
   const out = new Set(secret.urls(text));
+  // One URL per line: YAML reads that as one string, which adds nothing to the URLs found above.
+  if (plainUrlLines(text)) return [...out];
   const add = (values: readonly string[]) => values.forEach((v) => out.add(v));
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  const doc = yamlParser().parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });

@@ -1,5 +1,6 @@
 import { parseDuration, type InputError } from '@sre-toolkit/action';
-import { parseDocument, type YAMLError } from 'yaml';
+import type { YAMLError } from 'yaml';
+import { yamlParser } from './yaml-parser';
 import {
   DEFAULT_EXPECT_STATUS,
   parseJsonExpectations,
@@ -11,7 +12,7 @@ import {
   type StatusExpectation,
   type TextExpectation,
 } from './expectations';
-import { maskUrl, targetsTextSecrets } from './masking';
+import { maskUrl, plainUrlLines, targetsTextSecrets } from './masking';
 
 /** Settings every target inherits unless it sets its own. */
 export interface TargetDefaults {
@@ -129,12 +130,9 @@ export function parseTargets(
 }
 
 function readTargetsText(text: string): { value: unknown[] } | { error: string } {
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
   // Shorthand: one URL per line. YAML would read that as one long string.
-  if (lines.length && lines.every((l) => /^https?:\/\/\S+$/i.test(l))) return { value: lines };
+  const lines = plainUrlLines(text);
+  if (lines) return { value: lines };
   const doc = readYaml(text);
   if ('error' in doc) return { error: `is not valid YAML ${doc.error}` };
   let list = doc.value;
@@ -306,7 +304,7 @@ function wholeOf(value: unknown, fallback: number, max: number): number | undefi
  * offending line, which may be the header value or URL holding a secret.
  */
 function readYaml(text: string): { value: unknown } | { error: string } {
-  const doc = parseDocument(text, { prettyErrors: true });
+  const doc = yamlParser().parseDocument(text, { prettyErrors: true });
   const first: YAMLError | undefined = doc.errors[0];
   if (first) {
     const at = first.linePos?.[0];
