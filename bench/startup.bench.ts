@@ -269,7 +269,7 @@ function timeRun(args: string[], env: NodeJS.ProcessEnv, cwd = work): Promise<Ti
     child.stdio[3]?.on('data', (d: Buffer) => (usage += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
-      const [wall, cpu] = usage.split(' ').map(Number);
+      const [wall, cpu] = usage ? usage.split(' ').map(Number) : [];
       const ms = wall ?? Number(process.hrtime.bigint() - started) / 1e6;
       if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}\n${out}`));
       else resolve({ ms, cpu: cpu ?? NaN, out });
