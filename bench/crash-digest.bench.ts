@@ -207,15 +207,17 @@ try {
   ] as const) {
     const [floor, syncFloor, ours] = [rows[at], rows[at + 1], rows[at + 2]] as Row[];
     if (!floor || !syncFloor || !ours) throw new Error('missing rows');
-    const ratio = floor.ms / ours.ms;
+    // The target is judged against the faster floor: the same chunked reading the bundle does,
+    // with nothing but JSON.parse per line. readline's floor is slower, so its ratio flatters.
+    const ratio = Math.min(floor.ms, syncFloor.ms) / ours.ms;
     const cpu = Number.isNaN(ours.cpuMs)
       ? ''
-      : `, ${((floor.cpuMs / ours.cpuMs) * 100).toFixed(0)}% by CPU time`;
+      : ` (${((floor.cpuMs / ours.cpuMs) * 100).toFixed(0)}% by CPU time)`;
     const quarter = name.startsWith('realistic')
       ? `, ${(rows[2] as Row).rssMb.toFixed(0)} MB at a quarter of the reports`
       : '';
     console.log(
-      `\n${name}, ${ours.lines.toLocaleString('en-US')} reports: the bundle runs at ${(ratio * 100).toFixed(0)}% of the JSON.parse-per-line floor by wall time${cpu} (target ≥ 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'}) and at ${((syncFloor.ms / ours.ms) * 100).toFixed(0)}% of the same reading technique with nothing but JSON.parse; peak RSS ${ours.rssMb.toFixed(0)} MB (target < 300 MB: ${ours.rssMb < 300 ? 'met' : 'NOT met'})${quarter}.`,
+      `\n${name}, ${ours.lines.toLocaleString('en-US')} reports: the bundle runs at ${(ratio * 100).toFixed(0)}% of the fastest JSON.parse-per-line floor by wall time (target ≥ 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'}), ${((floor.ms / ours.ms) * 100).toFixed(0)}% of the readline floor${cpu}; peak RSS ${ours.rssMb.toFixed(0)} MB (target < 300 MB: ${ours.rssMb < 300 ? 'met' : 'NOT met'})${quarter}.`,
     );
   }
 } finally {
