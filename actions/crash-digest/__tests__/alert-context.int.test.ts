@@ -6,6 +6,7 @@ import type { CrashGroup } from '@sre-toolkit/crashes';
 import {
   GITHUB_DEFAULTS,
   crashCorpusLines,
+  recordDeployment,
   runAction,
   startDiscordServer,
   startGitHubServer,
@@ -44,30 +45,9 @@ beforeEach(async () => {
   discord.addWebhook(ALERT_HOOK.id, ALERT_HOOK.token);
 });
 
-async function post(path: string, body: Record<string, unknown>) {
-  const res = await fetch(`${gh.url}/repos/acme/mara${path}`, {
-    method: 'POST',
-    headers: { authorization: `token ${gh.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: number; sha: string };
-}
-
 /** A deployment of `version` to `environment` that succeeded at `at`. */
-async function deploy(at: number, version: string, environment = 'production') {
-  const d = await post('/deployments', {
-    ref: `v${version}`,
-    environment,
-    auto_merge: false,
-    required_contexts: [],
-    payload: { app: 'mara', version },
-    creator: 'octocat',
-    created_at: new Date(at - 4 * MINUTE).toISOString(),
-  });
-  await post(`/deployments/${d.id}/statuses`, { state: 'success', created_at: new Date(at).toISOString() });
-  return d;
-}
+const deploy = (at: number, version: string, environment = 'production') =>
+  recordDeployment(gh, { at, version, environment });
 
 const digest = (inputs: Record<string, string> = {}) =>
   runAction('crash-digest', {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   GITHUB_DEFAULTS,
+  recordDeployment,
   runAction,
   startDiscordServer,
   startGitHubServer,
@@ -37,31 +38,9 @@ afterAll(async () => {
   await Promise.all([targets.close(), discord.close(), gh.close()]);
 });
 
-async function api(path: string, body: Record<string, unknown>) {
-  const res = await fetch(`${gh.url}/repos/acme/mara${path}`, {
-    method: 'POST',
-    headers: { authorization: `token ${gh.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: number; sha: string };
-}
-
 /** A deployment to `environment` that succeeded `minutesAgo` before now. */
-async function deploy(minutesAgo: number, environment = 'production', state = 'success') {
-  const at = new Date(Date.now() - minutesAgo * MINUTE).toISOString();
-  const d = await api('/deployments', {
-    ref: 'v1.4.2',
-    environment,
-    auto_merge: false,
-    required_contexts: [],
-    payload: { app: 'mara', version: '1.4.2' },
-    creator: 'octocat',
-    created_at: new Date(Date.parse(at) - 4 * MINUTE).toISOString(),
-  });
-  await api(`/deployments/${d.id}/statuses`, { state, created_at: at });
-  return d;
-}
+const deploy = (minutesAgo: number, environment = 'production', state = 'success') =>
+  recordDeployment(gh, { at: Date.now() - minutesAgo * MINUTE, environment, state });
 
 const probe = (inputs: Record<string, string> = {}) =>
   runAction('health-probe', {

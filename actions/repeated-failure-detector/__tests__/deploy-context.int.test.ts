@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { runAction, type GitHubServer } from '@sre-toolkit/testkit';
+import { recordDeployment, runAction, type GitHubServer } from '@sre-toolkit/testkit';
 import { embedsOf, envFor, scheduleEvent, seedRuns, useStandIns } from './fixtures';
 
 /**
@@ -11,35 +11,14 @@ import { embedsOf, envFor, scheduleEvent, seedRuns, useStandIns } from './fixtur
 const servers = useStandIns();
 const MINUTE = 60_000;
 
-async function api(gh: GitHubServer, path: string, body: Record<string, unknown>) {
-  const res = await fetch(`${gh.url}/repos/acme/mara${path}`, {
-    method: 'POST',
-    headers: { authorization: `token ${gh.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: number; sha: string };
-}
-
 /** A deployment to `environment` that succeeded `minutesAgo` before now (seeded history). */
-async function deploy(gh: GitHubServer, minutesAgo: number, environment = 'production', state = 'success') {
-  const at = new Date(Date.now() - minutesAgo * MINUTE).toISOString();
-  const d = await api(gh, '/deployments', {
-    ref: 'v1.4.2',
+const deploy = (gh: GitHubServer, minutesAgo: number, environment = 'production', state = 'success') =>
+  recordDeployment(gh, {
+    at: Date.now() - minutesAgo * MINUTE,
     environment,
-    auto_merge: false,
-    required_contexts: [],
-    payload: { app: 'mara', version: '1.4.2' },
-    creator: 'octocat',
-    created_at: new Date(Date.parse(at) - 4 * MINUTE).toISOString(),
-  });
-  await api(gh, `/deployments/${d.id}/statuses`, {
     state,
-    created_at: at,
-    log_url: 'https://ci.example/deploy/412',
+    logUrl: 'https://ci.example/deploy/412',
   });
-  return d;
-}
 
 const scan = (inputs: Record<string, string> = {}) =>
   runAction('repeated-failure-detector', {

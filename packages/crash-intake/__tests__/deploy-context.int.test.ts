@@ -3,6 +3,7 @@ import {
   type DiscordServer,
   type GitHubServer,
   GITHUB_DEFAULTS,
+  recordDeployment,
   refusedUrl,
   startDiscordServer,
   startGitHubServer,
@@ -91,32 +92,9 @@ async function start(env: Record<string, string> = {}): Promise<IntakeProcess> {
   return intake;
 }
 
-async function post(path: string, body: Record<string, unknown>) {
-  const res = await fetch(`${gh.url}/repos/acme/mara${path}`, {
-    method: 'POST',
-    headers: { authorization: `token ${gh.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: number; sha: string };
-}
-
 /** A deployment of `version` to `environment` that succeeded at `at` (created 4 minutes before). */
-async function deploy(at: number, version: string, environment = 'production') {
-  const d = await post('/deployments', {
-    ref: `v${version}`,
-    environment,
-    payload: { app: 'mara', version },
-    creator: 'octocat',
-    created_at: new Date(at - 4 * MINUTE).toISOString(),
-  });
-  await post(`/deployments/${d.id}/statuses`, {
-    state: 'in_progress',
-    created_at: new Date(at - MINUTE).toISOString(),
-  });
-  await post(`/deployments/${d.id}/statuses`, { state: 'success', created_at: new Date(at).toISOString() });
-  return d;
-}
+const deploy = (at: number, version: string, environment = 'production') =>
+  recordDeployment(gh, { at, version, environment, inProgress: true });
 
 const listings = () => gh.requests.filter((r) => r.method === 'GET' && /\/deployments$/.test(r.path));
 const deployReads = () => gh.requests.filter((r) => r.path.includes('/deployments'));

@@ -19,6 +19,7 @@ export {
 export { type ConnectProxy, INTERCEPTION_CERTIFICATE_FILE, startConnectProxy } from './connect-proxy';
 export { type Conclusion, type RunSeed } from './github-model';
 export { type GitHubProxy, startGitHubProxy } from './github-proxy';
+export { type DeploymentRecord, type RecordedDeployment, recordDeployment } from './github-deployments-seed';
 export { seedBusyRepository } from './github-seeds';
 export { GITHUB_DEFAULTS, type GitHubServer, startGitHubServer } from './github-server';
 export {
