@@ -15,6 +15,7 @@ export {
   severityRule,
 } from './alert-context';
 export { type RunContext, readRunContext } from './context';
+export { formatCount } from './counts';
 export { formatDuration, parseDuration } from './durations';
 export {
   type InputError,

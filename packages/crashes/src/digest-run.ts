@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RunContext, Runtime } from '@sre-toolkit/action';
+import { formatCount, type RunContext, type Runtime } from '@sre-toolkit/action';
 import type { GitHubClientOptions } from '@sre-toolkit/github';
 import { syncCrashIssues, type CrashIssueStore } from './crash-issues';
 import { formatBytes } from './byte-size';
@@ -54,7 +54,7 @@ export async function collectDigest(rt: Runtime, options: CollectOptions): Promi
   const digest = toDigest(grouper.result(), options.scrub);
   const t = digest.totals;
   rt.info(
-    `${read.records.toLocaleString('en-US')} records: ${t.reports} in the last ${windowLabel(options.grouping.windowMs)} in ${t.groups} groups (${t.new} new, ${t.critical} critical), ${t.history} earlier, ${t.rejected} rejected.`,
+    `${formatCount(read.records)} records: ${t.reports} in the last ${windowLabel(options.grouping.windowMs)} in ${t.groups} groups (${t.new} new, ${t.critical} critical), ${t.history} earlier, ${t.rejected} rejected.`,
   );
   if (t.rejected) {
     const reasons = Object.entries(digest.rejected)

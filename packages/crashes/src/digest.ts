@@ -1,4 +1,4 @@
-import { cleanText, formatDuration } from '@sre-toolkit/action';
+import { cleanText, formatCount, formatDuration } from '@sre-toolkit/action';
 import { TONES } from '@sre-toolkit/discord';
 import { FINGERPRINT_VERSION } from './fingerprint';
 import type { CrashGroup, Grouping, Trend } from './groups';
@@ -51,7 +51,7 @@ export const FLAG_WORDS: Record<string, string> = {
   spike: '📈 spike',
 };
 /** A count as people read it: 12,345. */
-export const formatCount = (x: number) => x.toLocaleString('en-US');
+export { formatCount };
 export const plural = (x: number, word: string, many = `${word}s`) =>
   `${formatCount(x)} ${x === 1 ? word : many}`;
 

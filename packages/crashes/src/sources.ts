@@ -1,3 +1,4 @@
+import { formatCount } from '@sre-toolkit/action';
 import { describeUrl, forEachFileRecord, resolveSourceFiles, SourceError } from './file-records';
 import { MAX_RECORD_BYTES, ReadStopped, type ReadBudget } from './read-budget';
 
@@ -51,7 +52,7 @@ export async function readSources(
     records++;
   };
   const stop = (error: ReadStopped) => {
-    const reason = `Reading stopped: ${error.message}. The digest covers only the ${records.toLocaleString('en-US')} records read before.`;
+    const reason = `Reading stopped: ${error.message}. The digest covers only the ${formatCount(records)} records read before.`;
     log.warning(reason);
     return { records, stopped: reason };
   };
@@ -74,7 +75,7 @@ export async function readSources(
         if (!isFileError(error)) throw error;
         return { error: `source file ${file} could not be read (${error.code}).` };
       }
-      log.info(`Read ${(records - before).toLocaleString('en-US')} records from ${file}.`);
+      log.info(`Read ${formatCount(records - before)} records from ${file}.`);
     }
   }
   if (options.url) {
@@ -96,7 +97,7 @@ export async function readSources(
       if (!(error instanceof SourceError)) throw error;
       return { error: `${error.message} (${describeUrl(options.url)}).` };
     }
-    log.info(`Read ${(records - before).toLocaleString('en-US')} records from ${describeUrl(options.url)}.`);
+    log.info(`Read ${formatCount(records - before)} records from ${describeUrl(options.url)}.`);
   }
   return { records };
 }

@@ -3,6 +3,7 @@ import type {
   APIEmbed,
   RESTPostAPIWebhookWithTokenJSONBody,
 } from 'discord-api-types/v10';
+import { formatCount } from '@sre-toolkit/action';
 import { neutralizeMentions } from './markdown';
 import { splitText } from './split';
 import { embedLength, fitEmbed, fitEmbeds, LIMITS, truncate } from './truncate';
@@ -159,7 +160,7 @@ export function buildSplitMessage(
  */
 export function fitNotes(original: readonly APIEmbed[], fitted: readonly APIEmbed[]): string[] {
   const notes: string[] = [];
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = formatCount;
   original.forEach((before, i) => {
     const where = original.length > 1 ? `embed ${i + 1}: ` : '';
     const after = fitted[i];
