@@ -1,7 +1,7 @@
 import type { RunContext, Runtime } from '@sre-toolkit/action';
 import {
   createGitHubClient,
-  describeGitHubError,
+  explainedGitHubRequest,
   listIncidentIssues,
   openIncidentIssue,
   updateIncidentIssue,
@@ -98,13 +98,8 @@ export function githubCrashIssueStore(
 }
 
 /** Rethrows a failed request as a message a workflow author can act on. */
-async function explained<T>(doing: string, request: () => Promise<T>): Promise<T> {
-  try {
-    return await request();
-  } catch (error) {
-    throw new Error(describeGitHubError(error, doing, 'issues: write'), { cause: error });
-  }
-}
+const explained = <T>(doing: string, request: () => Promise<T>): Promise<T> =>
+  explainedGitHubRequest(doing, 'issues: write', request);
 
 /** The store for `issues: true`; none, with a warning, without a token or repository. */
 export function crashIssueStoreFor(

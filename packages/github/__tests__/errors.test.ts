@@ -8,7 +8,7 @@ import {
   type GitHubServer,
 } from '@sre-toolkit/testkit';
 import { createGitHubClient } from '../src/client';
-import { describeGitHubError, networkFailure } from '../src/errors';
+import { describeGitHubError, explainedGitHubRequest, networkFailure } from '../src/errors';
 
 /**
  * Network failures as the real client reports them (a "500" without a response): each is named for
@@ -97,3 +97,29 @@ describe('describeGitHubError without an answer', () => {
     );
   });
 });
+
+describe('explainedGitHubRequest', () => {
+  it('passes a result through and rethrows a failure as the described message, keeping the cause', async () => {
+    await expect(explainedGitHubRequest('reading acme/mara', 'issues: write', async () => 7)).resolves.toBe(
+      7,
+    );
+    gh.fail({ kind: 'status', status: 403 }, { path: '/repos/acme/mara' });
+    const error = await explainedGitHubRequest('reading acme/mara', 'issues: write', () =>
+      createGitHubClient({ token: gh.token, baseUrl: gh.url, retries: 0 }).rest.repos.get({
+        owner: 'acme',
+        repo: 'mara',
+      }),
+    ).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(
+      /^The token may not do this while reading acme\/mara \(403 .*\): grant the workflow `permissions: issues: write`\.$/,
+    );
+    expect(statusOfCause(error)).toBe(403);
+  });
+});
+
+const statusOfCause = (error: unknown): unknown =>
+  ((error as { cause?: { status?: unknown } }).cause ?? {}).status;

@@ -35,6 +35,22 @@ export function describeGitHubError(error: unknown, doing: string, permission?: 
   }
 }
 
+/**
+ * Runs a request and rethrows its failure as describeGitHubError's message (the original kept as
+ * `cause`), for stores whose callers show the message to a workflow author as it is.
+ */
+export async function explainedGitHubRequest<T>(
+  doing: string,
+  permission: string,
+  request: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw new Error(describeGitHubError(error, doing, permission), { cause: error });
+  }
+}
+
 /** How a request failed without an answer: what the network said, in words and with its code. */
 export interface NetworkFailure {
   /** refused, dns, timeout, tls, reset, route, other */

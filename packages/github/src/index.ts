@@ -10,7 +10,12 @@ export {
   deploySentence,
   deployedVersion,
 } from './deployments';
-export { type NetworkFailure, describeGitHubError, networkFailure } from './errors';
+export {
+  type NetworkFailure,
+  describeGitHubError,
+  explainedGitHubRequest,
+  networkFailure,
+} from './errors';
 export {
   type IncidentIssue,
   closeIncidentIssue,

@@ -1,7 +1,7 @@
 import {
   closeIncidentIssue,
   createGitHubClient,
-  describeGitHubError,
+  explainedGitHubRequest,
   listIncidentIssues,
   openIncidentIssue,
   updateIncidentIssue,
@@ -76,13 +76,8 @@ export function githubIncidentStore(
 }
 
 /** Rethrows a failed request as a message a workflow author can act on. */
-async function explained<T>(doing: string, request: () => Promise<T>): Promise<T> {
-  try {
-    return await request();
-  } catch (error) {
-    throw new Error(describeGitHubError(error, doing, 'issues: write'), { cause: error });
-  }
-}
+const explained = <T>(doing: string, request: () => Promise<T>): Promise<T> =>
+  explainedGitHubRequest(doing, 'issues: write', request);
 
 /** The store for the repository a workflow runs in. */
 export function createIncidentStore(
