@@ -1,50 +1,20 @@
 /* Adversarial review, issues 17/18. Failing tests here are open findings (see the commit message). */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAction, startDiscordServer, type ActionRun, type DiscordServer } from '@sre-toolkit/testkit';
+import { runAction, type ActionRun } from '@sre-toolkit/testkit';
+import { ALERT_HOOK as ALERTS, crashReport, digestSandbox, DIGEST_HOOK as HOOK } from './fixtures';
 
 /**
  * Adversarial review (issues 17/18): hostile crash reports through the committed bundle.
  * Every case asserts the property that should hold; a failing case is a finding.
  */
-const HOOK = { id: '223344556677889900', token: 'digest_TOKEN-abc_123' };
-const ALERTS = { id: '334455667788990011', token: 'alerts_TOKEN-def_456' };
 const SOURCE_TOKEN = 'srcTOKEN_very_secret_42';
 
-let discord: DiscordServer;
-let dir: string;
-beforeAll(async () => {
-  discord = await startDiscordServer();
-  dir = mkdtempSync(join(tmpdir(), 'crash-attack-'));
-});
-afterAll(async () => {
-  await discord.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  discord.reset();
-  discord.addWebhook(HOOK.id, HOOK.token);
-  discord.addWebhook(ALERTS.id, ALERTS.token);
-});
+const box = digestSandbox('crash-attack');
 
-const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
-const report = (extra: Record<string, unknown>) => ({
-  type: 'StateError',
-  message: 'Bad state',
-  stackTrace: '#0      Feature.run (package:mara/src/feature.dart:10:5)',
-  fatal: true,
-  source: 'zone',
-  platform: 'android',
-  appVersion: '2.4.0',
-  buildNumber: '88',
-  osVersion: 'Android 14',
-  device: 'Pixel 8',
-  timestamp: ago(3_600_000),
-  ...extra,
-});
+const report = crashReport;
 const sentry = (extra: Record<string, unknown>) => ({
   exception: {
     values: [
@@ -66,19 +36,19 @@ const sentry = (extra: Record<string, unknown>) => ({
 
 async function digest(name: string, records: unknown[], extra: Record<string, string> = {}) {
   writeFileSync(
-    join(dir, name),
+    join(box.dir, name),
     records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n'),
   );
   return runAction('crash-digest', {
     inputs: {
       source: name,
       'app-package': 'mara',
-      'webhook-url': discord.webhookUrl(HOOK.id, HOOK.token),
-      'alerts-webhook-url': discord.webhookUrl(ALERTS.id, ALERTS.token),
+      'webhook-url': box.discord.webhookUrl(HOOK.id, HOOK.token),
+      'alerts-webhook-url': box.discord.webhookUrl(ALERTS.id, ALERTS.token),
       mention: 'role:123456789012345678',
       ...extra,
     },
-    env: { GITHUB_WORKSPACE: dir },
+    env: { GITHUB_WORKSPACE: box.dir },
     timeoutMs: 60_000,
   });
 }
@@ -95,7 +65,7 @@ function foreignCommands(run: ActionRun): string[] {
 
 const everything = (run: ActionRun) =>
   [
-    JSON.stringify(discord.received.map((m) => m.body)),
+    JSON.stringify(box.discord.received.map((m) => m.body)),
     run.summary,
     JSON.stringify(run.outputs),
     run.log,
@@ -106,7 +76,7 @@ const everything = (run: ActionRun) =>
  * and the job summary. Outputs and the log are data and text; they carry the scrubbed text as is.
  */
 const rendered = (run: ActionRun) =>
-  [JSON.stringify(discord.received.map((m) => m.body)).replace(/`[^`]*`/g, '``'), run.summary].join('\n');
+  [JSON.stringify(box.discord.received.map((m) => m.body)).replace(/`[^`]*`/g, '``'), run.summary].join('\n');
 
 const PAYLOAD = [
   '[Urgent: re-login](https://evil.example/m)',
@@ -154,14 +124,14 @@ describe('crash-digest attack: text fields', () => {
     expect(rendered(run)).not.toMatch(/\]\(https?:\/\/evil/);
     expect(all).not.toMatch(/[\u202E\u200B]/);
     expect(foreignCommands(run)).toEqual([]);
-    for (const m of discord.received) {
+    for (const m of box.discord.received) {
       // Outside code spans (inert), and apart from the alert's own configured mention in `content`.
       const s = JSON.stringify({ ...m.body, content: undefined }).replace(/`[^`]*`/g, '``');
       expect(s).not.toMatch(/(?<!\\\\)@everyone/);
       expect(s).not.toMatch(/(?<!\\\\)<@&?\d+>/);
     }
     // Only the alert pings the configured role.
-    const alert = discord.received.find((m) => m.webhookId === ALERTS.id);
+    const alert = box.discord.received.find((m) => m.webhookId === ALERTS.id);
     expect((alert?.body.allowed_mentions as { roles?: string[] })?.roles ?? []).toEqual([
       '123456789012345678',
     ]);
@@ -173,7 +143,7 @@ describe('crash-digest attack: text fields', () => {
       report({ message: 'Session expired, re-login at https://evil.example/login or www.evil.example' }),
     ]);
     expect(run.exitCode).toBe(0);
-    const alert = JSON.stringify(discord.received.map((m) => m.body));
+    const alert = JSON.stringify(box.discord.received.map((m) => m.body));
     expect(alert).not.toMatch(/https:\/\/evil\.example\/login/);
     expect(run.summary).not.toMatch(/https:\/\/evil\.example\/login/);
   });
@@ -192,14 +162,14 @@ describe('crash-digest attack: timestamps and sizes', () => {
     ]);
     expect(run.stderr).not.toMatch(/RangeError|Invalid time value/);
     expect(run.exitCode).toBe(0);
-    expect(discord.received.length).toBeGreaterThan(0);
+    expect(box.discord.received.length).toBeGreaterThan(0);
   });
 
   it('one huge timestamp alone', async () => {
     const run = await digest('time1.ndjson', [report({}), sentry({ timestamp: 1e13 })]);
     expect(run.stderr).not.toMatch(/RangeError|Invalid time value/);
     expect(run.exitCode).toBe(0);
-    expect(discord.received.length).toBeGreaterThan(0);
+    expect(box.discord.received.length).toBeGreaterThan(0);
   });
 
   it('Sentry events with 200k frames and 1 MB function names finish in seconds', async () => {
@@ -247,7 +217,7 @@ describe('crash-digest attack: timestamps and sizes', () => {
     ]);
     expect(run.stderr).not.toMatch(/Maximum call stack|RangeError/);
     expect(run.exitCode).toBe(0);
-    expect(discord.received.length).toBeGreaterThan(0);
+    expect(box.discord.received.length).toBeGreaterThan(0);
   });
 
   it('long messages with pathological shapes stay linear', async () => {
@@ -324,7 +294,7 @@ describe('crash-digest attack: source-url', () => {
         'source-url': url,
         'source-token': SOURCE_TOKEN,
         'app-package': 'mara',
-        'webhook-url': discord.webhookUrl(HOOK.id, HOOK.token),
+        'webhook-url': box.discord.webhookUrl(HOOK.id, HOOK.token),
       },
       timeoutMs: 60_000,
     });

@@ -1,42 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CrashGroup } from '@sre-toolkit/crashes';
-import {
-  corpusExpectations,
-  corpusPersonalData,
-  crashCorpusLines,
-  runAction,
-  startDiscordServer,
-  type DiscordServer,
-} from '@sre-toolkit/testkit';
+import { corpusExpectations, corpusPersonalData, crashCorpusLines, runAction } from '@sre-toolkit/testkit';
+import { ALERT_HOOK, crashReport, digestSandbox, DIGEST_HOOK } from './fixtures';
 
-const DIGEST_HOOK = { id: '223344556677889900', token: 'digest_TOKEN-abc_123' };
-const ALERT_HOOK = { id: '334455667788990011', token: 'alerts_TOKEN-def_456' };
-
-let discord: DiscordServer;
-let dir: string;
-beforeAll(async () => {
-  discord = await startDiscordServer();
-  dir = mkdtempSync(join(tmpdir(), 'crash-digest-'));
-});
-afterAll(async () => {
-  await discord.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  discord.reset();
-  discord.addWebhook(DIGEST_HOOK.id, DIGEST_HOOK.token);
-  discord.addWebhook(ALERT_HOOK.id, ALERT_HOOK.token);
-});
+const box = digestSandbox('crash-digest');
 
 /** The corpus is generated against the wall clock: the bundle's `now` is a few ms later. */
 function corpusFile(name: string, format: 'ndjson' | 'json' = 'ndjson'): string {
   const lines = [...crashCorpusLines({ now: Date.now() })];
-  const file = join(dir, name);
+  const file = join(box.dir, name);
   writeFileSync(file, format === 'ndjson' ? lines.join('\n') + '\n' : `[\n${lines.join(',\n')}\n]\n`);
   return file;
 }
@@ -50,17 +26,17 @@ const exp = (bug: string) => expected.find((e) => e.bug === bug)!;
 describe('crash-digest bundle on the known-bugs corpus', () => {
   it('groups, counts, flags new and critical crashes, posts the digest and one alert, leaks no personal data', async () => {
     corpusFile('reports-1.ndjson');
-    const digestFile = join(dir, 'out', 'digest.json');
+    const digestFile = join(box.dir, 'out', 'digest.json');
     const run = await runAction('crash-digest', {
       inputs: {
         source: 'reports-*.ndjson',
         'app-package': 'mara',
-        'webhook-url': discord.webhookUrl(DIGEST_HOOK.id, DIGEST_HOOK.token),
-        'alerts-webhook-url': discord.webhookUrl(ALERT_HOOK.id, ALERT_HOOK.token),
+        'webhook-url': box.discord.webhookUrl(DIGEST_HOOK.id, DIGEST_HOOK.token),
+        'alerts-webhook-url': box.discord.webhookUrl(ALERT_HOOK.id, ALERT_HOOK.token),
         'digest-file': digestFile,
         mention: '<@&123456789012345678>',
       },
-      env: { GITHUB_WORKSPACE: dir },
+      env: { GITHUB_WORKSPACE: box.dir },
     });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ total: '176', groups: '8', new: '1', critical: '3' });
@@ -132,8 +108,8 @@ describe('crash-digest bundle on the known-bugs corpus', () => {
     expect(groups.reduce((n, g) => n + g.count, 0)).toBe(176);
 
     // The digest to #crashes, the alert to #alerts.
-    const digestMsgs = discord.received.filter((m) => m.webhookId === DIGEST_HOOK.id);
-    const alertMsgs = discord.received.filter((m) => m.webhookId === ALERT_HOOK.id);
+    const digestMsgs = box.discord.received.filter((m) => m.webhookId === DIGEST_HOOK.id);
+    const alertMsgs = box.discord.received.filter((m) => m.webhookId === ALERT_HOOK.id);
     expect(digestMsgs).toHaveLength(1);
     expect(alertMsgs).toHaveLength(1);
     const digestEmbeds = digestMsgs[0]!.body.embeds as { title?: string; fields?: { name: string }[] }[];
@@ -168,7 +144,7 @@ describe('crash-digest bundle on the known-bugs corpus', () => {
       run.summary,
       run.log,
       readFileSync(digestFile, 'utf8'),
-      JSON.stringify(discord.received.map((m) => m.body)),
+      JSON.stringify(box.discord.received.map((m) => m.body)),
     ].join('\n');
     const leaked = corpusPersonalData({ now: 0 }).filter((secret) => everything.includes(secret));
     expect(leaked).toEqual([]);
@@ -209,7 +185,7 @@ describe('crash-digest bundle on the known-bugs corpus', () => {
       expect(run.outputs).toMatchObject({ total: '176', groups: '8', new: '1', critical: '3' });
       expect(run.masked).toContain(token);
       expect(run.log).not.toContain(token);
-      expect(discord.received).toHaveLength(0);
+      expect(box.discord.received).toHaveLength(0);
       expect(run.log).toContain('Discord crash digest (not sent: dry run), one message');
     } finally {
       server.close();
@@ -218,7 +194,7 @@ describe('crash-digest bundle on the known-bugs corpus', () => {
 
   it('with scrub false, the same corpus does leak: the scrubbing check above can fail', async () => {
     corpusFile('raw-1.ndjson');
-    const digestFile = join(dir, 'raw.json');
+    const digestFile = join(box.dir, 'raw.json');
     const run = await runAction('crash-digest', {
       inputs: {
         source: 'raw-*.ndjson',
@@ -227,7 +203,7 @@ describe('crash-digest bundle on the known-bugs corpus', () => {
         'dry-run': 'true',
         'digest-file': digestFile,
       },
-      env: { GITHUB_WORKSPACE: dir },
+      env: { GITHUB_WORKSPACE: box.dir },
     });
     expect(run.exitCode).toBe(0);
     const file = readFileSync(digestFile, 'utf8');
@@ -239,35 +215,31 @@ describe('crash-digest bundle on the known-bugs corpus', () => {
   it('splits a long digest into several Discord messages, each within limits', async () => {
     const now = Date.now();
     const lines = Array.from({ length: 45 }, (_, i) =>
-      JSON.stringify({
-        type: `Bug${i}Error`,
-        message: `${'a long explanation of what went wrong in this part of the app '.repeat(6)}(${i})`,
-        stackTrace: `#0      Feature${i}.run (package:mara/src/feature_${i}.dart:10:5)`,
-        fatal: false,
-        source: 'zone',
-        platform: 'android',
-        appVersion: '2.4.0',
-        buildNumber: '88',
-        osVersion: 'Android 14',
-        device: 'Pixel 8',
-        timestamp: new Date(now - 3_600_000 - i * 1000).toISOString(),
-      }),
+      JSON.stringify(
+        crashReport({
+          type: `Bug${i}Error`,
+          message: `${'a long explanation of what went wrong in this part of the app '.repeat(6)}(${i})`,
+          stackTrace: `#0      Feature${i}.run (package:mara/src/feature_${i}.dart:10:5)`,
+          fatal: false,
+          timestamp: new Date(now - 3_600_000 - i * 1000).toISOString(),
+        }),
+      ),
     );
-    writeFileSync(join(dir, 'many.ndjson'), lines.join('\n'));
+    writeFileSync(join(box.dir, 'many.ndjson'), lines.join('\n'));
     const run = await runAction('crash-digest', {
       inputs: {
         source: 'many.ndjson',
         'app-package': 'mara',
         top: '45',
-        'webhook-url': discord.webhookUrl(DIGEST_HOOK.id, DIGEST_HOOK.token),
+        'webhook-url': box.discord.webhookUrl(DIGEST_HOOK.id, DIGEST_HOOK.token),
       },
-      env: { GITHUB_WORKSPACE: dir },
+      env: { GITHUB_WORKSPACE: box.dir },
     });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.groups).toBe('45');
-    expect(discord.rejected).toEqual([]);
-    expect(discord.received.length).toBeGreaterThan(1);
-    const fields = discord.received.flatMap((m) =>
+    expect(box.discord.rejected).toEqual([]);
+    expect(box.discord.received.length).toBeGreaterThan(1);
+    const fields = box.discord.received.flatMap((m) =>
       (m.body.embeds as { fields?: unknown[] }[]).flatMap((e) => e.fields ?? []),
     );
     expect(fields).toHaveLength(45);
@@ -278,9 +250,9 @@ describe('crash-digest bundle on the known-bugs corpus', () => {
     const inputs = {
       source: 'fail-*.ndjson',
       'app-package': 'mara',
-      'webhook-url': discord.webhookUrl('999999999999999999', 'gone_TOKEN_1234'),
+      'webhook-url': box.discord.webhookUrl('999999999999999999', 'gone_TOKEN_1234'),
     };
-    const lenient = await runAction('crash-digest', { inputs, env: { GITHUB_WORKSPACE: dir } });
+    const lenient = await runAction('crash-digest', { inputs, env: { GITHUB_WORKSPACE: box.dir } });
     expect(lenient.exitCode).toBe(0);
     expect(lenient.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toContain(
       'Could not deliver to webhook 999999999999999999: the webhook does not exist: it was deleted, or its id is wrong (Discord 404 code 10015). Create a new webhook and update the secret.',
@@ -288,7 +260,7 @@ describe('crash-digest bundle on the known-bugs corpus', () => {
     expect(lenient.summary).toContain('### ⚠️ Undelivered Discord crash digest');
     const strict = await runAction('crash-digest', {
       inputs: { ...inputs, 'fail-on-error': 'true' },
-      env: { GITHUB_WORKSPACE: dir },
+      env: { GITHUB_WORKSPACE: box.dir },
     });
     expect(strict.exitCode).toBe(1);
     expect(strict.log).not.toContain('gone_TOKEN_1234');

@@ -1,31 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CrashGroup } from '@sre-toolkit/crashes';
 import { runAction } from '@sre-toolkit/testkit';
+import { crashReport, digestSandbox } from './fixtures';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'crash-formats-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const box = digestSandbox('crash-formats', { discord: false });
 
 const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
-const report = (stackTrace: string, extra: Record<string, unknown>) => ({
-  type: 'StateError',
-  message: 'Bad state: No element',
-  stackTrace,
-  fatal: false,
-  source: 'zone',
-  platform: 'android',
-  appVersion: '2.4.0',
-  buildNumber: '88',
-  osVersion: 'Android 14',
-  device: 'Pixel 8',
-  timestamp: at(30),
-  ...extra,
-});
+const report = (stackTrace: string, extra: Record<string, unknown>) =>
+  crashReport({ message: 'Bad state: No element', stackTrace, fatal: false, timestamp: at(30), ...extra });
 
 const terse = (line: number) =>
   `packages/mara/src/cart/cart_service.dart ${line}:5  [applyCoupon]<asynchronous suspension>\npackages/flutter/src/material/ink_well.dart 1170:21  handleTap`;
@@ -94,11 +78,11 @@ describe('crash-digest bundle on every trace format', () => {
       report(obfuscated('000000723d6346d7', '0000000000250b11'), nullCheck),
       sentryNulls,
     ];
-    writeFileSync(join(dir, 'mixed.ndjson'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    const digestFile = join(dir, 'digest.json');
+    writeFileSync(join(box.dir, 'mixed.ndjson'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const digestFile = join(box.dir, 'digest.json');
     const run = await runAction('crash-digest', {
       inputs: { source: 'mixed.ndjson', 'app-package': 'mara', 'digest-file': digestFile },
-      env: { GITHUB_WORKSPACE: dir },
+      env: { GITHUB_WORKSPACE: box.dir },
     });
     expect(run.exitCode).toBe(0);
     const digest = JSON.parse(readFileSync(digestFile, 'utf8')) as {

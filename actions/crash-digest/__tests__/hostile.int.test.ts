@@ -1,43 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAction, startDiscordServer, type DiscordServer } from '@sre-toolkit/testkit';
+import { runAction } from '@sre-toolkit/testkit';
+import { ALERT_HOOK as ALERTS, crashReport, digestSandbox, DIGEST_HOOK as HOOK } from './fixtures';
 
-const HOOK = { id: '223344556677889900', token: 'digest_TOKEN-abc_123' };
-const ALERTS = { id: '334455667788990011', token: 'alerts_TOKEN-def_456' };
+const box = digestSandbox('crash-hostile');
 
-let discord: DiscordServer;
-let dir: string;
-beforeAll(async () => {
-  discord = await startDiscordServer();
-  dir = mkdtempSync(join(tmpdir(), 'crash-hostile-'));
-});
-afterAll(async () => {
-  await discord.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  discord.reset();
-  discord.addWebhook(HOOK.id, HOOK.token);
-  discord.addWebhook(ALERTS.id, ALERTS.token);
-});
-
-const report = (extra: Record<string, unknown>) =>
-  JSON.stringify({
-    type: 'StateError',
-    message: 'Bad state',
-    stackTrace: '#0      Feature.run (package:mara/src/feature.dart:10:5)',
-    fatal: true,
-    source: 'zone',
-    platform: 'android',
-    appVersion: '2.4.0',
-    buildNumber: '88',
-    osVersion: 'Android 14',
-    device: 'Pixel 8',
-    timestamp: new Date(Date.now() - 3_600_000).toISOString(),
-    ...extra,
-  });
+const report = (extra: Record<string, unknown>) => JSON.stringify(crashReport(extra));
 
 describe('crash-digest bundle on hostile reports', () => {
   it('digests and posts a 20 KB backtracking message and a 600 KB frame line in seconds', async () => {
@@ -49,21 +18,21 @@ describe('crash-digest bundle on hostile reports', () => {
       report({ type: 'RangeError', stackTrace: `#0 ${' ('.repeat(300_000)}` }),
       report({ type: 'FormatException', stackTrace: `#0      a ${'(#0 '.repeat(150_000)})` }),
     ];
-    writeFileSync(join(dir, 'hostile.ndjson'), lines.join('\n'));
+    writeFileSync(join(box.dir, 'hostile.ndjson'), lines.join('\n'));
     const run = await runAction('crash-digest', {
       inputs: {
         source: 'hostile.ndjson',
         'app-package': 'mara',
-        'webhook-url': discord.webhookUrl(HOOK.id, HOOK.token),
+        'webhook-url': box.discord.webhookUrl(HOOK.id, HOOK.token),
       },
-      env: { GITHUB_WORKSPACE: dir },
+      env: { GITHUB_WORKSPACE: box.dir },
       timeoutMs: 20_000,
     });
     expect(run.exitCode).toBe(0);
     expect(run.durationMs).toBeLessThan(10_000);
     expect(run.outputs).toMatchObject({ total: '4', groups: '3' });
-    expect(discord.received).toHaveLength(1);
-    expect(discord.rejected).toEqual([]);
+    expect(box.discord.received).toHaveLength(1);
+    expect(box.discord.rejected).toEqual([]);
   });
 });
 
@@ -84,21 +53,21 @@ describe('crash-digest bundle on hostile fields', () => {
         message: `[re-login](https://evil.example/m) ${email} ${phone}`,
       }),
     ];
-    writeFileSync(join(dir, 'phishing.ndjson'), lines.join('\n'));
+    writeFileSync(join(box.dir, 'phishing.ndjson'), lines.join('\n'));
     const run = await runAction('crash-digest', {
       inputs: {
         source: 'phishing.ndjson',
         'app-package': 'nothing_in_app',
-        'webhook-url': discord.webhookUrl(HOOK.id, HOOK.token),
-        'alerts-webhook-url': discord.webhookUrl(ALERTS.id, ALERTS.token),
+        'webhook-url': box.discord.webhookUrl(HOOK.id, HOOK.token),
+        'alerts-webhook-url': box.discord.webhookUrl(ALERTS.id, ALERTS.token),
         mention: 'role:123456789012345678',
       },
-      env: { GITHUB_WORKSPACE: dir },
+      env: { GITHUB_WORKSPACE: box.dir },
     });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ total: '1', groups: '1', critical: '1' });
-    const payloads = JSON.stringify(discord.received.map((m) => m.body));
-    expect(discord.received.map((m) => m.webhookId)).toEqual([HOOK.id, ALERTS.id]);
+    const payloads = JSON.stringify(box.discord.received.map((m) => m.body));
+    expect(box.discord.received.map((m) => m.webhookId)).toEqual([HOOK.id, ALERTS.id]);
     const everything = [payloads, run.summary, JSON.stringify(run.outputs), run.log].join('\n');
     expect(everything).not.toContain('](https://evil');
     expect(everything).not.toContain(email);

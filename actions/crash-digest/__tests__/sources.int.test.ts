@@ -1,29 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runAction, startDiscordServer, type ActionRun, type DiscordServer } from '@sre-toolkit/testkit';
+import { runAction, type ActionRun } from '@sre-toolkit/testkit';
+import { crashReport, digestSandbox, DIGEST_HOOK as HOOK } from './fixtures';
 
-const HOOK = { id: '223344556677889900', token: 'digest_TOKEN-abc_123' };
 const MiB = 1024 * 1024;
 
-const report = (i: number) =>
-  JSON.stringify({
-    type: 'StateError',
-    message: `Bad state ${i}`,
-    stackTrace: '#0      Feature.run (package:mara/src/feature.dart:10:5)',
-    fatal: false,
-    source: 'zone',
-    platform: 'android',
-    appVersion: '2.4.0',
-    buildNumber: '88',
-    osVersion: 'Android 14',
-    device: 'Pixel 8',
-    timestamp: new Date(Date.now() - 3_600_000).toISOString(),
-  });
+const report = (i: number) => JSON.stringify(crashReport({ message: `Bad state ${i}`, fatal: false }));
 
 /** Hostile crash exports: endless, trickling, a gzip bomb, a server that never answers. */
 function hostileExport(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -49,12 +35,12 @@ function hostileExport(req: http.IncomingMessage, res: http.ServerResponse): voi
   } else res.writeHead(404).end();
 }
 
+const box = digestSandbox('crash-sources');
+
 // 64 MiB of newlines between two reports packs into about 64 KiB.
 let bomb: Buffer;
-let discord: DiscordServer;
 let server: http.Server;
 let base: string;
-let dir: string;
 beforeAll(async () => {
   bomb = gzipSync(
     Buffer.concat([
@@ -63,32 +49,24 @@ beforeAll(async () => {
       Buffer.from(`${report(1)}\n`),
     ]),
   );
-  discord = await startDiscordServer();
   server = http.createServer(hostileExport);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dir = mkdtempSync(join(tmpdir(), 'crash-sources-'));
 });
 afterAll(async () => {
   server.closeAllConnections();
   server.close();
-  await discord.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  discord.reset();
-  discord.addWebhook(HOOK.id, HOOK.token);
 });
 
 const warnings = (run: ActionRun) =>
   run.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
 const digestEmbed = () =>
-  (discord.received[0]?.body.embeds as { title?: string; description?: string }[] | undefined)?.[0];
+  (box.discord.received[0]?.body.embeds as { title?: string; description?: string }[] | undefined)?.[0];
 
 function digest(inputs: Record<string, string>) {
   return runAction('crash-digest', {
-    inputs: { 'app-package': 'mara', 'webhook-url': discord.webhookUrl(HOOK.id, HOOK.token), ...inputs },
-    env: { GITHUB_WORKSPACE: dir },
+    inputs: { 'app-package': 'mara', 'webhook-url': box.discord.webhookUrl(HOOK.id, HOOK.token), ...inputs },
+    env: { GITHUB_WORKSPACE: box.dir },
     timeoutMs: 30_000,
   });
 }
@@ -106,7 +84,7 @@ describe('crash-digest bundle on endless and hostile sources', () => {
     const read = (m?.[1] ?? '').replace(/,/g, '');
     expect(Number(read)).toBeGreaterThan(0);
     expect(run.outputs.total).toBe(read);
-    expect(discord.received).toHaveLength(1);
+    expect(box.discord.received).toHaveLength(1);
     expect(digestEmbed()?.description).toContain(
       '⚠️ Partial: reading stopped before the end of the sources; see the run.',
     );
@@ -122,7 +100,7 @@ describe('crash-digest bundle on endless and hostile sources', () => {
       `Reading stopped: source-timeout (2s) ran out reading ${base}/trickle. The digest covers only the 2 records read before.`,
     );
     expect(run.outputs).toMatchObject({ total: '2', groups: '1' });
-    expect(discord.received).toHaveLength(1);
+    expect(box.discord.received).toHaveLength(1);
     expect(digestEmbed()?.title).toBe('ℹ️ 2 crashes in mara in the last 24h: 1 group, 1 new');
   });
 
@@ -134,11 +112,11 @@ describe('crash-digest bundle on endless and hostile sources', () => {
       `Reading stopped: source-max-bytes (1 MiB) reached unpacking the gzip body of ${base}/bomb. The digest covers only the 1 records read before.`,
     );
     expect(run.outputs).toMatchObject({ total: '1', groups: '1' });
-    expect(discord.received).toHaveLength(1);
+    expect(box.discord.received).toHaveLength(1);
   });
 
   it('stops a file at source-max-bytes, naming the file', async () => {
-    const file = join(dir, 'large.ndjson');
+    const file = join(box.dir, 'large.ndjson');
     writeFileSync(file, `${report(0)}\n${report(1)}\n${' '.repeat(3 * MiB)}\n${report(2)}\n`);
     const run = await digest({ source: 'large.ndjson', 'source-max-bytes': '2MiB' });
     expect(run.exitCode).toBe(0);
@@ -150,7 +128,7 @@ describe('crash-digest bundle on endless and hostile sources', () => {
 
   it('skips a record over 1 MiB, counts it as rejected, and reads on', async () => {
     writeFileSync(
-      join(dir, 'oversized.ndjson'),
+      join(box.dir, 'oversized.ndjson'),
       `${report(0)}\n${JSON.stringify({ message: 'x'.repeat(2 * MiB) })}\n${report(1)}\n`,
     );
     const run = await digest({ source: 'oversized.ndjson' });
@@ -167,6 +145,6 @@ describe('crash-digest bundle on endless and hostile sources', () => {
     expect(run.annotations.find((a) => a.level === 'error')?.message).toBe(
       `source-url did not answer before source-timeout (1s) ran out (${base}/silent).`,
     );
-    expect(discord.received).toEqual([]);
+    expect(box.discord.received).toEqual([]);
   });
 });
