@@ -112,3 +112,61 @@ describe('scan pagination', () => {
     expect(result.flakeChecksSkipped).toBe(2);
   });
 });
+
+describe('scan: silent monitors from what the scan listed', () => {
+  const NIGHTLY = "name: CI\non:\n  push: {}\n  schedule:\n    - cron: '0 3 * * *'\njobs: {}\n";
+  const scheduledAsks = () =>
+    gh.requests.filter((r) => r.query.event === 'schedule').map((r) => r.path.replace(/^.*\/actions\//, ''));
+  /** 150 pushes over the last 15 hours (the first page reaches back 10), a nightly run 20 hours ago. */
+  const busy = () => {
+    gh.putFile('.github/workflows/ci.yml', NIGHTLY);
+    gh.addRun({ workflow: 'CI', event: 'schedule', createdAt: new Date(now.getTime() - 20 * 3_600_000) });
+    for (let i = 149; i >= 0; i--)
+      gh.addRun({ workflow: 'CI', event: 'push', createdAt: new Date(now.getTime() - 60_000 - i * 360_000) });
+  };
+
+  it('asks for the newest scheduled run only past where a listing that stopped early reached', async () => {
+    busy();
+    const result = await scan(client, config({ staleAfter: 3, workflows: ['CI'] }));
+    expect(gh.requests.filter((r) => r.query.status === 'completed')).toHaveLength(1);
+    expect(scheduledAsks()).toEqual([expect.stringMatching(/^workflows\/\d+\/runs$/)]);
+    expect(result.silent).toHaveLength(1);
+    expect(result.silent[0]?.silence).toBeUndefined();
+    expect(result.silent[0]?.lastRun?.createdAt).toBe(new Date(now.getTime() - 20 * 3_600_000).toISOString());
+  });
+
+  it('takes it from a listing that read the whole lookback', async () => {
+    busy();
+    const result = await scan(client, config({ staleAfter: 3, failureRate: 0.5, workflows: ['CI'] }));
+    expect(gh.requests.filter((r) => r.query.status === 'completed')).toHaveLength(2);
+    expect(scheduledAsks()).toEqual([]);
+    expect(result.silent[0]?.lastRun?.createdAt).toBe(new Date(now.getTime() - 20 * 3_600_000).toISOString());
+  });
+
+  it('decides silence without asking when the listing reached back stale-after × the period', async () => {
+    gh.putFile('.github/workflows/ci.yml', NIGHTLY);
+    gh.addRun({ workflow: 'CI', event: 'schedule', createdAt: new Date(now.getTime() - 5 * 86_400_000) });
+    gh.addRun({ workflow: 'CI', event: 'push', createdAt: new Date(now.getTime() - 60_000) });
+    // Named: its only scheduled run left the 4-day lookback, past the 3 days a nightly may be quiet.
+    const result = await scan(
+      client,
+      config({ staleAfter: 3, lookbackMs: 4 * 86_400_000, workflows: ['CI'] }),
+    );
+    expect(scheduledAsks()).toEqual([]);
+    expect(result.silent[0]?.silence).toMatchObject({
+      reason: 'stale',
+      no_run_since: new Date(now.getTime() - 4 * 86_400_000).toISOString(),
+    });
+    // Within 2 days it cannot tell a 3-day silence from a quiet spell: it asks.
+    gh.resetLog();
+    const short = await scan(
+      client,
+      config({ staleAfter: 3, lookbackMs: 2 * 86_400_000, workflows: ['CI'] }),
+    );
+    expect(scheduledAsks()).toEqual([expect.stringMatching(/^workflows\/\d+\/runs$/)]);
+    expect(short.silent[0]?.silence).toMatchObject({
+      reason: 'stale',
+      last_run_at: new Date(now.getTime() - 5 * 86_400_000).toISOString(),
+    });
+  });
+});

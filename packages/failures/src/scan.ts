@@ -12,7 +12,7 @@ import { parseStreakState, type StreakEvent } from './decide';
 import { flakeCandidates, flakeOf, type Flake } from './flaky';
 import type { RateStats, RateState } from './rate';
 import { listOwnRuns } from './runs';
-import { lookSilent, type SilentLook } from './silent-scan';
+import { listingReach, lookSilent, type SilentInputs, type SilentLook } from './silent-scan';
 import { scheduleReader } from './workflow-file';
 import { enoughForStreak, type StreakAnalysis } from './streaks';
 import { groupByBranch, look, streakKey, withRun } from './target-look';
@@ -160,6 +160,8 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
   }
 
   const targets: Target[] = [];
+  /** Per workflow: its default branch's listing held every completed run created since this (silent monitors). */
+  const coveredFrom = new Map<number, string>();
   let forkRuns = 0;
   for (const workflow of workflows) {
     if (!branches.length) break;
@@ -171,6 +173,7 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
         const state = issue && parseStreakState(issue.state);
         return state?.first_failed_at;
       };
+      let stopped = false;
       const listing = await listOwnRuns(client, {
         ...repo,
         workflowId: workflow.id,
@@ -180,10 +183,14 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
           // A failure rate needs the whole window; a streak only needs to reach its end.
           if (config.failureRate !== undefined) return false;
           const byBranch = groupByBranch(runs, group.branch);
-          return [...byBranch].every(([b, list]) => enoughForStreak(list, config.failing, knownFirst(b)));
+          return (stopped = [...byBranch].every(([b, list]) =>
+            enoughForStreak(list, config.failing, knownFirst(b)),
+          ));
         },
       });
       forkRuns += listing.forkRuns;
+      const reach = listingReach(listing, since, stopped);
+      if (reach && (!group.branch || group.branch === defaultBranch)) coveredFrom.set(workflow.id, reach);
       // The triggering run may not be listed yet (the listing lags the webhook): add it.
       const trig = config.trigger?.run;
       const listed =
@@ -199,7 +206,19 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
   const flakeChecksSkipped = config.flaky ? await checkFlakes(client, config, targets) : 0;
   const silent =
     silentOn && all
-      ? await silentLooks(client, config, all, targets, issues, defaultBranch, silentWarnings)
+      ? await silentLooks(
+          client,
+          config,
+          {
+            all,
+            listed: scheduledBranchRuns(targets, defaultBranch),
+            coveredFrom,
+            lookbackFrom: since,
+            issues,
+            read: scheduleReader(client, repo, defaultBranch),
+          },
+          silentWarnings,
+        )
       : [];
   return {
     targets,
@@ -309,17 +328,14 @@ async function triggerSelection(
 function silentLooks(
   client: GitHubClient,
   config: ScanConfig,
-  all: readonly ApiWorkflow[],
-  targets: readonly Target[],
-  issues: ReadonlyMap<string, IncidentIssue>,
-  defaultBranch: string | undefined,
+  inputs: SilentInputs,
   warnings: string[],
 ): Promise<SilentLook[]> {
-  const repo = { owner: config.owner, repo: config.repo };
   return lookSilent(
     client,
     {
-      ...repo,
+      owner: config.owner,
+      repo: config.repo,
       workflows: config.workflows,
       staleAfter: config.staleAfter ?? 3,
       now: config.now,
@@ -327,10 +343,7 @@ function silentLooks(
       isSelf: (w) => isSelf(config, w),
       stateless: !config.issue,
     },
-    all,
-    scheduledBranchRuns(targets, defaultBranch),
-    issues,
-    scheduleReader(client, repo, defaultBranch),
+    inputs,
     warnings,
   );
 }
