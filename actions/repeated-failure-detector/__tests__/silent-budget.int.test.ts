@@ -95,8 +95,13 @@ describe('repeated-failure-detector silent monitors: at most one request per sch
     scheduled(gh, 'weekly-report', WEEKLY);
     runs(gh, 'health-check', 4, 5);
     runs(gh, 'weekly-report', 2, 3 * 24 * 60, 7 * 24 * 60);
+    const off = await scanCosting({ stale: 'false' });
+    const without = servers.gh.requests.length;
+    expect(off.silent).toEqual([]);
     const { silent, run } = await scanCosting();
     expect(silent).toEqual(['file health-check.yml', 'file weekly-report.yml']);
+    // Nothing else: the scan with silent monitors makes exactly these requests more.
+    expect(servers.gh.requests.length - without).toBe(2);
     expect(titles()).toEqual([]);
     expect(run.outputs.silent).toBe('[]');
   });
