@@ -148,6 +148,7 @@ describe('scan: silent monitors from what the scan listed', () => {
     gh.addRun({ workflow: 'CI', event: 'schedule', createdAt: new Date(now.getTime() - 5 * 86_400_000) });
     gh.addRun({ workflow: 'CI', event: 'push', createdAt: new Date(now.getTime() - 60_000) });
     // Named: its only scheduled run left the 4-day lookback, past the 3 days a nightly may be quiet.
+    // (A 4-day listing already covers 3 days: it is not widened.)
     const result = await scan(
       client,
       config({ staleAfter: 3, lookbackMs: 4 * 86_400_000, workflows: ['CI'] }),
@@ -157,16 +158,22 @@ describe('scan: silent monitors from what the scan listed', () => {
       reason: 'stale',
       no_run_since: new Date(now.getTime() - 4 * 86_400_000).toISOString(),
     });
-    // Within 2 days it cannot tell a 3-day silence from a quiet spell: it asks.
+    // Named, with a 2-day lookback: its listing of the default branch reaches back the 3 days a
+    // nightly may be quiet, so one listing decides without a request of its own.
     gh.resetLog();
     const short = await scan(
       client,
       config({ staleAfter: 3, lookbackMs: 2 * 86_400_000, workflows: ['CI'] }),
     );
-    expect(scheduledAsks()).toEqual([expect.stringMatching(/^workflows\/\d+\/runs$/)]);
+    expect(scheduledAsks()).toEqual([]);
+    expect(gh.requests.filter((r) => r.query.status === 'completed').map((r) => r.query.created)).toEqual([
+      `>=${new Date(now.getTime() - 3 * 86_400_000).toISOString()}`,
+    ]);
     expect(short.silent[0]?.silence).toMatchObject({
       reason: 'stale',
-      last_run_at: new Date(now.getTime() - 5 * 86_400_000).toISOString(),
+      no_run_since: new Date(now.getTime() - 3 * 86_400_000).toISOString(),
     });
+    // The streak side still sees only the 2-day lookback.
+    expect(short.targets[0]?.runs).toHaveLength(1);
   });
 });

@@ -59,28 +59,69 @@ export interface SilentScanConfig {
 const DISABLED = new Set(['disabled_inactivity', 'disabled_manually']);
 const WATCHED_STATES = new Set(['active', ...DISABLED]);
 
+/** The longest gap of the crons that parse (undefined: none fires), and the first one's error. */
+function periodOf(crons: readonly string[]): { periodMinutes?: number; error?: string } {
+  const parsed = crons.map(parseCron);
+  const bad = parsed.find((p): p is { error: string } => 'error' in p);
+  const valid = parsed.filter((p): p is Cron => !('error' in p));
+  return {
+    ...(valid.length ? { periodMinutes: longestGapMinutes(valid) } : {}),
+    ...(bad ? { error: bad.error } : {}),
+  };
+}
+
 /**
- * How far back a scan's listing held every completed run (ISO): the lookback's start when it read
- * to its end (a page of fewer than 100 is the last, even where `enough` stopped); past the oldest
- * run it read when it stopped early or at the cap (runs created with that one may be on the next
- * page). Undefined: stopped before any run of its own.
+ * Where the scan's listing of a workflow's default branch starts, for a schedule whose
+ * stale-after × longest gap is longer than the lookback (weekly ones with the defaults), when the
+ * scan already knows it will read that workflow's file (named in `workflows`, or an open silent
+ * issue): that far back, the listing it makes anyway holds its last scheduled run when that fits
+ * on the pages it reads (the scan stops at the first page past the lookback), instead of one more
+ * request. The file read is the one silent monitors make anyway (cached for the scan).
  */
-export function listingReach(
-  listing: { readonly runs: readonly RunInfo[]; readonly forkRuns: number; readonly capped: boolean },
+export async function silentListingStarts(
+  config: SilentScanConfig,
+  workflows: readonly { readonly id: number; readonly name: string; readonly path: string }[],
+  issues: ReadonlyMap<string, IncidentIssue>,
+  read: ScheduleReader,
   since: string,
-  stoppedByEnough: boolean,
-): string | undefined {
-  const fetched = listing.runs.length + listing.forkRuns;
-  if (!listing.capped && !(stoppedByEnough && fetched > 0 && fetched % 100 === 0)) return since;
-  const oldest = listing.runs.at(-1);
-  return oldest ? new Date(Date.parse(oldest.createdAt) + 1).toISOString() : undefined;
+): Promise<Map<number, string>> {
+  const starts = new Map<number, string>();
+  for (const w of workflows) {
+    if (!config.workflows.length && !issues.has(silentKey(w.id))) continue;
+    const schedule = await read(w.path);
+    const { periodMinutes } = 'crons' in schedule ? periodOf(schedule.crons) : {};
+    if (periodMinutes === undefined) continue;
+    const start = config.now.getTime() - periodMinutes * config.staleAfter * 60_000;
+    if (Number.isFinite(start) && start < Date.parse(since) && start > 0)
+      starts.set(w.id, new Date(start).toISOString());
+  }
+  return starts;
+}
+
+/** Runs of the default branch (where schedules run) per workflow; every branch when it is unknown. */
+export function scheduledBranchRuns(
+  targets: readonly {
+    readonly workflow: { readonly id: number };
+    readonly branch: string;
+    readonly runs: readonly RunInfo[];
+  }[],
+  defaultBranch: string | undefined,
+): Map<number, RunInfo[]> {
+  const map = new Map<number, RunInfo[]>();
+  for (const t of targets) {
+    if (defaultBranch && t.branch !== defaultBranch) continue;
+    map.set(t.workflow.id, [...(map.get(t.workflow.id) ?? []), ...t.runs]);
+  }
+  return map;
 }
 
 /** What the scan read that silence is judged from. */
 export interface SilentInputs {
   readonly all: readonly ApiWorkflow[];
-  /** Completed runs the scan listed on the default branch, per workflow id, newest first. */
+  /** Completed runs the scan listed on the default branch within the lookback, per workflow id. */
   readonly listed: ReadonlyMap<number, readonly RunInfo[]>;
+  /** The newest scheduled run older than the lookback, where a listing reached further back. */
+  readonly olderScheduled?: ReadonlyMap<number, RunInfo>;
   /**
    * Per workflow id: the scan's listing of its default branch held every completed run created at
    * or after this time (ISO): the lookback's start, or less when the listing stopped early.
@@ -161,11 +202,8 @@ async function candidateOf(
   }
   const crons = 'crons' in schedule ? schedule.crons : (known?.crons ?? []);
   if (!crons.length && !known) return undefined;
-  const parsed = crons.map(parseCron);
-  const bad = parsed.find((p): p is { error: string } => 'error' in p);
-  if (bad) warnings.push(`The schedule of ${name} does not parse: ${bad.error}.`);
-  const valid = parsed.filter((p): p is Cron => !('error' in p));
-  const periodMinutes = valid.length ? longestGapMinutes(valid) : undefined;
+  const { periodMinutes, error } = periodOf(crons);
+  if (error) warnings.push(`The schedule of ${name} does not parse: ${error}.`);
   const candidate: Candidate = {
     w,
     name,
@@ -176,7 +214,8 @@ async function candidateOf(
     ...(periodMinutes !== undefined ? { periodMinutes } : {}),
     ask: false,
   };
-  if (scheduledRun) return { ...candidate, newest: scheduledRun };
+  const newest = scheduledRun ?? inputs.olderScheduled?.get(w.id);
+  if (newest) return { ...candidate, newest };
   const coveredFrom = inputs.coveredFrom.get(w.id);
   return withSource(candidate, config, inputs.lookbackFrom, coveredFrom);
 }
