@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createGitHubClient, type GitHubClient } from '@sre-toolkit/github';
 import { startGitHubServer, type Conclusion, type GitHubServer } from '@sre-toolkit/testkit';
 import { scan, type ScanConfig } from '../src/scan';
-import { FAILING } from './runs';
+import { listingReach } from '../src/scan-listing';
+import { FAILING, runsOf } from './runs';
 
 let gh: GitHubServer;
 let client: GitHubClient;
@@ -175,5 +176,57 @@ describe('scan: silent monitors from what the scan listed', () => {
     });
     // The streak side still sees only the 2-day lookback.
     expect(short.targets[0]?.runs).toHaveLength(1);
+  });
+});
+
+describe('scan: a named weekly schedule lists further back', () => {
+  it('stops at the first page past the lookback, analyses only the lookback, and finds the older scheduled run', async () => {
+    gh.putFile(
+      '.github/workflows/ci.yml',
+      "name: CI\non:\n  push: {}\n  schedule:\n    - cron: '0 6 * * 1'\njobs: {}\n",
+    );
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+    for (let i = 199; i >= 0; i--)
+      gh.addRun({ workflow: 'CI', event: 'push', createdAt: daysAgo(17 + i / 100) });
+    gh.addRun({ workflow: 'CI', event: 'schedule', createdAt: daysAgo(16) });
+    for (let i = 149; i >= 0; i--)
+      gh.addRun({
+        workflow: 'CI',
+        event: 'push',
+        conclusion: 'failure',
+        createdAt: daysAgo(i / 100 + 0.001),
+      });
+    const result = await scan(client, config({ staleAfter: 3, failureRate: 0.5, workflows: ['CI'] }));
+    const listings = gh.requests.filter((r) => r.query.status === 'completed');
+    expect(listings.map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
+    expect(listings[0]?.query.created).toBe(`>=${daysAgo(21).toISOString()}`);
+    expect(gh.requests.filter((r) => r.query.event === 'schedule')).toEqual([]);
+    expect(result.targets[0]?.rate?.stats).toEqual({ failed: 150, passed: 0, rate: 1 });
+    expect(result.silent[0]?.lastRun?.createdAt).toBe(daysAgo(16).toISOString());
+    expect(result.silent[0]?.silence).toBeUndefined();
+  });
+});
+
+describe('listingReach', () => {
+  const since = '2026-11-06T00:00:00.000Z';
+  const runs = runsOf(Array(100).fill('success'));
+  const oldest = runs.at(-1)!.createdAt;
+
+  it('reaches the window start when the listing read to its end', () => {
+    expect(listingReach({ runs: runs.slice(0, 40), forkRuns: 0, capped: false }, since, false)).toBe(since);
+    // Stopped by `enough` on a page of fewer than 100: that page was the last anyway.
+    expect(listingReach({ runs: runs.slice(0, 40), forkRuns: 0, capped: false }, since, true)).toBe(since);
+    expect(listingReach({ runs: runs.slice(0, 99), forkRuns: 0, capped: false }, since, true)).toBe(since);
+  });
+
+  it('reaches just past the oldest run when it stopped at a full page or the cap', () => {
+    const past = new Date(Date.parse(oldest) + 1).toISOString();
+    expect(listingReach({ runs, forkRuns: 0, capped: false }, since, true)).toBe(past);
+    // Fork runs fill pages too.
+    expect(listingReach({ runs: runs.slice(0, 60), forkRuns: 40, capped: false }, since, true)).toBe(
+      new Date(Date.parse(runs[59]!.createdAt) + 1).toISOString(),
+    );
+    expect(listingReach({ runs, forkRuns: 0, capped: true }, since, false)).toBe(past);
+    expect(listingReach({ runs: [], forkRuns: 100, capped: false }, since, true)).toBeUndefined();
   });
 });
