@@ -214,7 +214,8 @@ async function candidateOf(
     ...(periodMinutes !== undefined ? { periodMinutes } : {}),
     ask: false,
   };
-  const newest = scheduledRun ?? inputs.olderScheduled?.get(w.id);
+  // Older runs settle when an active schedule last ran; a disabled one is silent by state, as it was.
+  const newest = scheduledRun ?? (w.state === 'active' ? inputs.olderScheduled?.get(w.id) : undefined);
   if (newest) return { ...candidate, newest };
   const coveredFrom = inputs.coveredFrom.get(w.id);
   return withSource(candidate, config, inputs.lookbackFrom, coveredFrom);
