@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createGitHubClient, type GitHubClient } from '@sre-toolkit/github';
 import { startGitHubServer, type Conclusion, type GitHubServer } from '@sre-toolkit/testkit';
 import { scan, type ScanConfig } from '../src/scan';
-import { FAILING } from './runs';
+import { listingReach } from '../src/scan-listing';
+import { FAILING, runsOf } from './runs';
 
 let gh: GitHubServer;
 let client: GitHubClient;
@@ -110,5 +111,122 @@ describe('scan pagination', () => {
     const result = await scan(client, config());
     expect(result.targets[0]?.flakes.map((f) => f.run_id)).toEqual([runs[4]!.id, runs[3]!.id, runs[2]!.id]);
     expect(result.flakeChecksSkipped).toBe(2);
+  });
+});
+
+describe('scan: silent monitors from what the scan listed', () => {
+  const NIGHTLY = "name: CI\non:\n  push: {}\n  schedule:\n    - cron: '0 3 * * *'\njobs: {}\n";
+  const scheduledAsks = () =>
+    gh.requests.filter((r) => r.query.event === 'schedule').map((r) => r.path.replace(/^.*\/actions\//, ''));
+  /** 150 pushes over the last 15 hours (the first page reaches back 10), a nightly run 20 hours ago. */
+  const busy = () => {
+    gh.putFile('.github/workflows/ci.yml', NIGHTLY);
+    gh.addRun({ workflow: 'CI', event: 'schedule', createdAt: new Date(now.getTime() - 20 * 3_600_000) });
+    for (let i = 149; i >= 0; i--)
+      gh.addRun({ workflow: 'CI', event: 'push', createdAt: new Date(now.getTime() - 60_000 - i * 360_000) });
+  };
+
+  it('asks for the newest scheduled run only past where a listing that stopped early reached', async () => {
+    busy();
+    const result = await scan(client, config({ staleAfter: 3, workflows: ['CI'] }));
+    expect(gh.requests.filter((r) => r.query.status === 'completed')).toHaveLength(1);
+    expect(scheduledAsks()).toEqual([expect.stringMatching(/^workflows\/\d+\/runs$/)]);
+    expect(result.silent).toHaveLength(1);
+    expect(result.silent[0]?.silence).toBeUndefined();
+    expect(result.silent[0]?.lastRun?.createdAt).toBe(new Date(now.getTime() - 20 * 3_600_000).toISOString());
+  });
+
+  it('takes it from a listing that read the whole lookback', async () => {
+    busy();
+    const result = await scan(client, config({ staleAfter: 3, failureRate: 0.5, workflows: ['CI'] }));
+    expect(gh.requests.filter((r) => r.query.status === 'completed')).toHaveLength(2);
+    expect(scheduledAsks()).toEqual([]);
+    expect(result.silent[0]?.lastRun?.createdAt).toBe(new Date(now.getTime() - 20 * 3_600_000).toISOString());
+  });
+
+  it('decides silence without asking when the listing reached back stale-after × the period', async () => {
+    gh.putFile('.github/workflows/ci.yml', NIGHTLY);
+    gh.addRun({ workflow: 'CI', event: 'schedule', createdAt: new Date(now.getTime() - 5 * 86_400_000) });
+    gh.addRun({ workflow: 'CI', event: 'push', createdAt: new Date(now.getTime() - 60_000) });
+    // Named: its only scheduled run left the 4-day lookback, past the 3 days a nightly may be quiet.
+    // (A 4-day listing already covers 3 days: it is not widened.)
+    const result = await scan(
+      client,
+      config({ staleAfter: 3, lookbackMs: 4 * 86_400_000, workflows: ['CI'] }),
+    );
+    expect(scheduledAsks()).toEqual([]);
+    expect(result.silent[0]?.silence).toMatchObject({
+      reason: 'stale',
+      no_run_since: new Date(now.getTime() - 4 * 86_400_000).toISOString(),
+    });
+    // Named, with a 2-day lookback: its listing of the default branch reaches back the 3 days a
+    // nightly may be quiet, so one listing decides without a request of its own.
+    gh.resetLog();
+    const short = await scan(
+      client,
+      config({ staleAfter: 3, lookbackMs: 2 * 86_400_000, workflows: ['CI'] }),
+    );
+    expect(scheduledAsks()).toEqual([]);
+    expect(gh.requests.filter((r) => r.query.status === 'completed').map((r) => r.query.created)).toEqual([
+      `>=${new Date(now.getTime() - 3 * 86_400_000).toISOString()}`,
+    ]);
+    expect(short.silent[0]?.silence).toMatchObject({
+      reason: 'stale',
+      no_run_since: new Date(now.getTime() - 3 * 86_400_000).toISOString(),
+    });
+    // The streak side still sees only the 2-day lookback.
+    expect(short.targets[0]?.runs).toHaveLength(1);
+  });
+});
+
+describe('scan: a named weekly schedule lists further back', () => {
+  it('stops at the first page past the lookback, analyses only the lookback, and finds the older scheduled run', async () => {
+    gh.putFile(
+      '.github/workflows/ci.yml',
+      "name: CI\non:\n  push: {}\n  schedule:\n    - cron: '0 6 * * 1'\njobs: {}\n",
+    );
+    const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
+    for (let i = 199; i >= 0; i--)
+      gh.addRun({ workflow: 'CI', event: 'push', createdAt: daysAgo(17 + i / 100) });
+    gh.addRun({ workflow: 'CI', event: 'schedule', createdAt: daysAgo(16) });
+    for (let i = 149; i >= 0; i--)
+      gh.addRun({
+        workflow: 'CI',
+        event: 'push',
+        conclusion: 'failure',
+        createdAt: daysAgo(i / 100 + 0.001),
+      });
+    const result = await scan(client, config({ staleAfter: 3, failureRate: 0.5, workflows: ['CI'] }));
+    const listings = gh.requests.filter((r) => r.query.status === 'completed');
+    expect(listings.map((r) => r.query.page ?? '1')).toEqual(['1', '2']);
+    expect(listings[0]?.query.created).toBe(`>=${daysAgo(21).toISOString()}`);
+    expect(gh.requests.filter((r) => r.query.event === 'schedule')).toEqual([]);
+    expect(result.targets[0]?.rate?.stats).toEqual({ failed: 150, passed: 0, rate: 1 });
+    expect(result.silent[0]?.lastRun?.createdAt).toBe(daysAgo(16).toISOString());
+    expect(result.silent[0]?.silence).toBeUndefined();
+  });
+});
+
+describe('listingReach', () => {
+  const since = '2026-11-06T00:00:00.000Z';
+  const runs = runsOf(Array(100).fill('success'));
+  const oldest = runs.at(-1)!.createdAt;
+
+  it('reaches the window start when the listing read to its end', () => {
+    expect(listingReach({ runs: runs.slice(0, 40), forkRuns: 0, capped: false }, since, false)).toBe(since);
+    // Stopped by `enough` on a page of fewer than 100: that page was the last anyway.
+    expect(listingReach({ runs: runs.slice(0, 40), forkRuns: 0, capped: false }, since, true)).toBe(since);
+    expect(listingReach({ runs: runs.slice(0, 99), forkRuns: 0, capped: false }, since, true)).toBe(since);
+  });
+
+  it('reaches just past the oldest run when it stopped at a full page or the cap', () => {
+    const past = new Date(Date.parse(oldest) + 1).toISOString();
+    expect(listingReach({ runs, forkRuns: 0, capped: false }, since, true)).toBe(past);
+    // Fork runs fill pages too.
+    expect(listingReach({ runs: runs.slice(0, 60), forkRuns: 40, capped: false }, since, true)).toBe(
+      new Date(Date.parse(runs[59]!.createdAt) + 1).toISOString(),
+    );
+    expect(listingReach({ runs, forkRuns: 0, capped: true }, since, false)).toBe(past);
+    expect(listingReach({ runs: [], forkRuns: 100, capped: false }, since, true)).toBeUndefined();
   });
 });

@@ -8,14 +8,20 @@ import {
   type RunInfo,
 } from '@sre-toolkit/github';
 import { workflowLabel, type TriggerRun } from './context';
-import { parseStreakState, type StreakEvent } from './decide';
+import type { StreakEvent } from './decide';
 import { flakeCandidates, flakeOf, type Flake } from './flaky';
 import type { RateStats, RateState } from './rate';
-import { listOwnRuns } from './runs';
-import { lookSilent, type SilentLook } from './silent-scan';
+import { listGroup } from './scan-listing';
+import {
+  lookSilent,
+  scheduledBranchRuns,
+  silentListingStarts,
+  type SilentLook,
+  type SilentScanConfig,
+} from './silent-scan';
 import { scheduleReader } from './workflow-file';
-import { enoughForStreak, type StreakAnalysis } from './streaks';
-import { groupByBranch, look, streakKey, withRun } from './target-look';
+import type { StreakAnalysis } from './streaks';
+import { groupByBranch, look, withRun } from './target-look';
 
 /**
  * The read side of the detector: which workflows and branches to look at, their runs (as few
@@ -160,34 +166,30 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
   }
 
   const targets: Target[] = [];
+  // Silent monitors: schedules longer than the lookback list their default branch further back.
+  const read = scheduleReader(client, repo, defaultBranch);
+  const widen =
+    silentOn && all
+      ? await silentListingStarts(silentConfig(config), workflows, issues, read, since)
+      : undefined;
+  const coveredFrom = new Map<number, string>();
+  const olderScheduled = new Map<number, RunInfo>();
   let forkRuns = 0;
   for (const workflow of workflows) {
     if (!branches.length) break;
     const groups: { branch?: string }[] =
       everyBranch && !config.trigger ? [{}] : branches.map((b) => ({ branch: b }));
     for (const group of groups) {
-      const knownFirst = (branch: string) => {
-        const issue = issues.get(streakKey(workflow.id, branch));
-        const state = issue && parseStreakState(issue.state);
-        return state?.first_failed_at;
-      };
-      const listing = await listOwnRuns(client, {
-        ...repo,
-        workflowId: workflow.id,
-        since,
-        ...(group.branch ? { branch: group.branch } : {}),
-        enough: (runs) => {
-          // A failure rate needs the whole window; a streak only needs to reach its end.
-          if (config.failureRate !== undefined) return false;
-          const byBranch = groupByBranch(runs, group.branch);
-          return [...byBranch].every(([b, list]) => enoughForStreak(list, config.failing, knownFirst(b)));
-        },
-      });
+      const onDefault = !group.branch || group.branch === defaultBranch;
+      const from = (onDefault && widen?.get(workflow.id)) || since;
+      const listing = await listGroup(client, config, issues, workflow.id, group.branch, { since, from });
       forkRuns += listing.forkRuns;
+      if (listing.reach && onDefault) coveredFrom.set(workflow.id, listing.reach);
+      if (listing.older && onDefault) olderScheduled.set(workflow.id, listing.older);
+      const own = listing.runs;
       // The triggering run may not be listed yet (the listing lags the webhook): add it.
       const trig = config.trigger?.run;
-      const listed =
-        trig && !listing.runs.some((r) => r.id === trig.id) ? withRun(listing.runs, trig) : listing.runs;
+      const listed = trig && !own.some((r) => r.id === trig.id) ? withRun(own, trig) : own;
       const byBranch = groupByBranch(listed, group.branch);
       // Branches with an open issue but no runs in the window still need a look (to stay quiet).
       for (const [branch, runs] of byBranch) {
@@ -199,7 +201,20 @@ export async function scan(client: GitHubClient, config: ScanConfig): Promise<Sc
   const flakeChecksSkipped = config.flaky ? await checkFlakes(client, config, targets) : 0;
   const silent =
     silentOn && all
-      ? await silentLooks(client, config, all, targets, issues, defaultBranch, silentWarnings)
+      ? await lookSilent(
+          client,
+          silentConfig(config),
+          {
+            all,
+            listed: scheduledBranchRuns(targets, defaultBranch),
+            olderScheduled,
+            coveredFrom,
+            lookbackFrom: since,
+            issues,
+            read,
+          },
+          silentWarnings,
+        )
       : [];
   return {
     targets,
@@ -305,45 +320,17 @@ async function triggerSelection(
   return !config.workflows.length || config.workflows.some((w) => matchesWorkflow(ref, w)) ? [ref] : [];
 }
 
-/** Silent monitors of a scheduled scan, from the workflows, runs and issues the scan read. */
-function silentLooks(
-  client: GitHubClient,
-  config: ScanConfig,
-  all: readonly ApiWorkflow[],
-  targets: readonly Target[],
-  issues: ReadonlyMap<string, IncidentIssue>,
-  defaultBranch: string | undefined,
-  warnings: string[],
-): Promise<SilentLook[]> {
-  const repo = { owner: config.owner, repo: config.repo };
-  return lookSilent(
-    client,
-    {
-      ...repo,
-      workflows: config.workflows,
-      staleAfter: config.staleAfter ?? 3,
-      now: config.now,
-      matches: matchesWorkflow,
-      isSelf: (w) => isSelf(config, w),
-      stateless: !config.issue,
-    },
-    all,
-    scheduledBranchRuns(targets, defaultBranch),
-    issues,
-    scheduleReader(client, repo, defaultBranch),
-    warnings,
-  );
-}
-
-/** Runs of the default branch (where schedules run) per workflow; every branch when it is unknown. */
-function scheduledBranchRuns(targets: readonly Target[], defaultBranch: string | undefined) {
-  const map = new Map<number, RunInfo[]>();
-  for (const t of targets) {
-    if (defaultBranch && t.branch !== defaultBranch) continue;
-    map.set(t.workflow.id, [...(map.get(t.workflow.id) ?? []), ...t.runs]);
-  }
-  return map;
-}
+/** What silent monitors need of the scan's configuration. */
+const silentConfig = (config: ScanConfig): SilentScanConfig => ({
+  owner: config.owner,
+  repo: config.repo,
+  workflows: config.workflows,
+  staleAfter: config.staleAfter ?? 3,
+  now: config.now,
+  matches: matchesWorkflow,
+  isSelf: (w) => isSelf(config, w),
+  stateless: !config.issue,
+});
 
 /**
  * When the previous successful run of the detector's own workflow started: a stateless scan

@@ -25,7 +25,9 @@ export function silentHeadline(s: SilentState, now: Date): string {
       return 'its runs fail to start (startup_failure)';
     case 'stale': {
       const since = ago(s.last_run_at, now);
-      return since ? `no scheduled run for ${since}` : 'no scheduled run yet';
+      if (since) return `no scheduled run for ${since}`;
+      const over = ago(s.no_run_since, now);
+      return over ? `no scheduled run for over ${over}` : 'no scheduled run yet';
     }
   }
 }
@@ -46,7 +48,9 @@ function advice(s: SilentState, now: Date, code: (t: string) => string, name: st
         s.stale_after_minutes !== undefined ? formatDuration(s.stale_after_minutes * 60_000) : 'unknown';
       const last = s.last_run_at
         ? `its last scheduled run started ${ago(s.last_run_at, now)} ago`
-        : 'it has not run on schedule yet';
+        : s.no_run_since
+          ? `it has not run on schedule for over ${ago(s.no_run_since, now)}`
+          : 'it has not run on schedule yet';
       return `Its schedule fires at least every ${period}, but ${last} (silent after ${limit}). GitHub delays and drops scheduled runs when busy, and only schedules the file on the default branch. Check Actions → ${name}, and start it by hand (workflow_dispatch) to see whether it runs.`;
     }
   }
@@ -76,7 +80,9 @@ export function silentEmbed(
           ? s.last_run_url
             ? maskedLink(`${ago(s.last_run_at, now)} ago`, s.last_run_url)
             : `${ago(s.last_run_at, now)} ago`
-          : 'none',
+          : s.no_run_since
+            ? `over ${ago(s.no_run_since, now)} ago`
+            : 'none',
         inline: true,
       },
       ...(issueUrl ? [{ name: 'Issue', value: issueUrl }] : []),
@@ -122,7 +128,13 @@ export function silentIssueBody(s: SilentState, now: Date): string {
     ['Why silent', issueText(silentHeadline(s, now))],
     [
       'Last scheduled run',
-      s.last_run_at ? (s.last_run_url ? `[${s.last_run_at}](${s.last_run_url})` : s.last_run_at) : 'none',
+      s.last_run_at
+        ? s.last_run_url
+          ? `[${s.last_run_at}](${s.last_run_url})`
+          : s.last_run_at
+        : s.no_run_since
+          ? `none since ${s.no_run_since}`
+          : 'none',
     ],
     ['Silent since', s.since],
   ];

@@ -1,5 +1,4 @@
 import { describeGitHubError, statusOf, type GitHubClient } from '@sre-toolkit/github';
-import { parse } from 'yaml';
 
 /**
  * A workflow's `on.schedule` crons, read from its file on the default branch through the contents
@@ -17,11 +16,15 @@ type Json = Record<string, unknown>;
 const object = (v: unknown): Json | undefined =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 
-/** The crons of a workflow file's text. */
-export function scheduleOf(text: string): Schedule {
+/**
+ * The crons of a workflow file's text. `yaml` loads on the first file: only scheduled scans read
+ * workflow files, so the detector's `workflow_run` path never evaluates it (issue #16).
+ */
+export async function scheduleOf(text: string): Promise<Schedule> {
+  const { parse } = await import('yaml');
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 100 });
+    doc = parse(text, { maxAliasCount: 100, version: '1.2' });
   } catch (error) {
     return {
       error: `its file is not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : 'unreadable'})`,
@@ -52,7 +55,7 @@ export function scheduleReader(
       const file = object(data);
       if (!file || file.type !== 'file' || typeof file.content !== 'string')
         return { error: `${path} is not a file` };
-      return scheduleOf(Buffer.from(file.content, 'base64').toString('utf8'));
+      return await scheduleOf(Buffer.from(file.content, 'base64').toString('utf8'));
     } catch (error) {
       if (statusOf(error) === 404)
         return { error: `${path} was not found on ${ref ?? 'the default branch'}` };
