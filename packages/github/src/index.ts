@@ -10,13 +10,12 @@ export {
   deploySentence,
   deployedVersion,
 } from './deployments';
-export { type NetworkFailure, describeGitHubError, networkFailure } from './errors';
+export { type NetworkFailure, describeGitHubError, networkFailure, statusOf } from './errors';
 export {
   type IncidentIssue,
   closeIncidentIssue,
   listIncidentIssues,
   openIncidentIssue,
-  statusOf,
   updateIncidentIssue,
 } from './incident-issues';
 export { GitHubTimeoutError, isTimeoutError } from './request-budget';
