@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@sre-toolkit/testkit';
-import { minifyChunks } from '../scripts/minify-chunks.mjs';
+import { compressEntry, minifyChunks } from '../scripts/minify-chunks.mjs';
 
 interface ProfileNode {
   id: number;
@@ -78,6 +78,7 @@ export async function breakdown(scenarios: readonly Profiled[], work: string): P
         { cwd: REPO_ROOT, stdio: 'inherit' },
       );
       minifyChunks(out, { sourceMaps: true });
+      compressEntry(out, { sourceMaps: true });
     }
     const profDir = join(work, 'profile', `${s.label.replace(/\W+/g, '-')}-cpu`);
     await s.run(join(out, 'index.js'), [

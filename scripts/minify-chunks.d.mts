@@ -1,2 +1,4 @@
 /** Minifies every `*.js` in `dir` except `entry` (ncc's own minified entry), in place. */
 export function minifyChunks(dir: string, options?: { entry?: string; sourceMaps?: boolean }): void;
+/** Compresses `dir/entry` in place: drops unused code, keeps function and class names. */
+export function compressEntry(dir: string, options?: { entry?: string; sourceMaps?: boolean }): void;

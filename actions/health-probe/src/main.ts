@@ -7,6 +7,7 @@ import {
   downMessage,
   incidentStoreFor,
   loadTargets,
+  loadYamlFor,
   memoryFor,
   reportHealth,
   writeStatusPage,
@@ -25,6 +26,7 @@ export interface Seams {
 }
 
 export async function run(rt: Runtime, seams: Seams = {}): Promise<void> {
+  await loadYamlFor((name) => rt.input(name));
   const parsed = parseInputs(inputs, rt);
   if (!parsed.ok) return reportInputErrors(rt, parsed.errors);
   const i = parsed.value;

@@ -8,8 +8,6 @@ import {
 } from '@sre-toolkit/action';
 import { escapeMarkdown } from '@sre-toolkit/discord';
 import {
-  createGitHubClient,
-  deployLookup,
   deploySentence,
   deployedVersion,
   describeGitHubError,
@@ -103,6 +101,8 @@ export async function crashContext(
   // A blank input falls back to the literal default outside a runner: no token then.
   const token = i['github-token'].startsWith('${{') ? '' : i['github-token'];
   if (!wanted || !env || env === 'none' || !token || !ctx.owner) return { alert, deploys: new Map() };
+  // The GitHub client (octokit, Bottleneck) only for a run that looks a deploy up: a lazy chunk.
+  const { createGitHubClient, deployLookup } = await import('@sre-toolkit/github');
   const lookup = deployLookup(
     createGitHubClient({
       token,

@@ -1,4 +1,3 @@
-import { statusOf } from './incident-issues';
 import { isTimeoutError } from './request-budget';
 
 /**
@@ -147,4 +146,14 @@ function githubMessage(error: unknown): string {
   if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string')
     return data.message;
   return messageOf(error);
+}
+
+/**
+ * The HTTP status of an octokit RequestError, if it is one. (Here, not in incident-issues.ts: code
+ * that only describes errors then does not pull the client into an entry, issue #16.)
+ */
+export function statusOf(error: unknown): number | undefined {
+  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number')
+    return error.status;
+  return undefined;
 }

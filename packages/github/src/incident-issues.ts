@@ -1,5 +1,6 @@
 import { oneLine } from '@sre-toolkit/action';
 import { clientSettings, type GitHubClient } from './client';
+import { statusOf } from './errors';
 import { isTimeoutError } from './request-budget';
 
 /**
@@ -361,11 +362,4 @@ async function comment(
     issue_number: issue.number,
     body: escapeHtmlComment(body),
   });
-}
-
-/** The HTTP status of an octokit RequestError, if it is one. */
-export function statusOf(error: unknown): number | undefined {
-  if (error && typeof error === 'object' && 'status' in error && typeof error.status === 'number')
-    return error.status;
-  return undefined;
 }

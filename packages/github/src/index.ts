@@ -15,13 +15,13 @@ export {
   describeGitHubError,
   explainedGitHubRequest,
   networkFailure,
+  statusOf,
 } from './errors';
 export {
   type IncidentIssue,
   closeIncidentIssue,
   listIncidentIssues,
   openIncidentIssue,
-  statusOf,
   updateIncidentIssue,
 } from './incident-issues';
 export { GitHubTimeoutError, isTimeoutError } from './request-budget';

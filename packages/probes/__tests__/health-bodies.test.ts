@@ -6,6 +6,10 @@ import { declaredVerdict, failingComponents } from '../src/health-bodies';
 import type { AttemptOutcome } from '../src/http-attempt';
 import { judge } from '../src/probe';
 import { parseTargets, type Target } from '../src/targets';
+import { loadYaml } from '../src/yaml-parser';
+
+// The parsers take the YAML library loaded beforehand (as health-probe's run does).
+await loadYaml();
 
 const NOW = new Date('2026-11-28T06:00:00Z');
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'health-bodies');

@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { cronMatches, maintenanceOf, namesTarget, parseCron, parseMaintenance } from '../src/maintenance';
+import { loadYaml } from '../src/yaml-parser';
+
+// The parsers take the YAML library loaded beforehand (as health-probe's run does).
+await loadYaml();
 
 const at = (iso: string) => new Date(iso);
 

@@ -3,6 +3,10 @@ import type { AttemptOutcome, AttemptRequest } from '../src/http-attempt';
 import { describeRequestError } from '../src/http-attempt';
 import { judge, probeAll, probeTarget } from '../src/probe';
 import { parseTargets, type Target } from '../src/targets';
+import { loadYaml } from '../src/yaml-parser';
+
+// The parsers take the YAML library loaded beforehand (as health-probe's run does).
+await loadYaml();
 
 const NOW = new Date('2026-11-28T06:00:00Z');
 

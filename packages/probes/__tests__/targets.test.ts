@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseTargets, type Target, type TargetDefaults } from '../src/targets';
+import { loadYaml } from '../src/yaml-parser';
+
+// The parsers take the YAML library loaded beforehand (as health-probe's run does).
+await loadYaml();
 
 const DEFAULTS: TargetDefaults = { timeoutMs: 10_000, retries: 2, retryDelayMs: 1000, certExpiryDays: 14 };
 const noFile = () => {

@@ -5,6 +5,7 @@ export { incidentStoreFor } from './github-store';
 export { alertMessages, checkHealth, downMessage, loadTargets, reportHealth } from './health-check';
 export { type Attempt, type AttemptOutcome } from './http-attempt';
 export { targetsTextSecrets } from './masking';
+export { loadYamlFor } from './targets';
 export { parseMaintenance, type MaintenanceIssue, type MaintenanceWindow } from './maintenance';
 export { type StateStore, createStateStore, STATE_FILE } from './state-store';
 export { listMaintenanceIssues } from './github-store';

@@ -1,6 +1,6 @@
 import { parseDuration, type InputError } from '@sre-toolkit/action';
 import type { YAMLError } from 'yaml';
-import { yamlParser } from './yaml-parser';
+import { loadYaml, yamlParser } from './yaml-parser';
 import {
   DEFAULT_EXPECT_STATUS,
   parseJsonExpectations,
@@ -13,6 +13,19 @@ import {
   type TextExpectation,
 } from './expectations';
 import { maskUrl, plainUrlLines, targetsTextSecrets } from './masking';
+
+/**
+ * Loads the `yaml` library when health-probe's inputs need it, read raw (`input` is
+ * `Runtime.input`): a `config` file, `maintenance` windows, or `targets` that are not one URL per
+ * line (YAML, or empty so that `config` gives them). Returns whether it did. These are exactly
+ * the texts `parseTargets`, `targetsTextSecrets` and `parseMaintenance` hand to the parser.
+ */
+export async function loadYamlFor(input: (name: string) => string): Promise<boolean> {
+  const needed =
+    !plainUrlLines(input('targets')) || !!input('config').trim() || !!input('maintenance').trim();
+  if (needed) await loadYaml();
+  return needed;
+}
 
 /** Settings every target inherits unless it sets its own. */
 export interface TargetDefaults {

@@ -1,20 +1,20 @@
-import { createRequire } from 'node:module';
-
 type Yaml = typeof import('yaml');
 let loaded: Yaml | undefined;
 
 /**
- * The `yaml` library, evaluated on first use: most runs probe plain URLs and never parse YAML, and
- * evaluating the library costs a health-probe run more than any other package it loads (issue #16).
- * In the bundle webpack turns the `require` below into its own (the library stays in the entry
- * file, its modules run only when called); where this runs as an ES module (jest, tsx) Node's
- * `createRequire` loads the same package.
+ * The `yaml` library, loaded by `loadYaml()` beforehand. Most runs probe plain URLs and never parse
+ * YAML: in the bundle the library is a lazy chunk (its ~115 KiB are not even compiled on such a
+ * run, issue #16), so the parsers that are synchronous (input rules, `parseTargets`) take it from
+ * here once `loadYaml()` (or `loadYamlFor()`, in targets.ts) has run. Used before that, it throws: a missed
+ * `await loadYaml()` fails loudly instead of misreading a text.
  */
 export function yamlParser(): Yaml {
-  loaded ??=
-    typeof require === 'function'
-      ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-        (require('yaml') as Yaml)
-      : (createRequire(import.meta.url)('yaml') as Yaml);
+  if (!loaded) throw new Error('the YAML parser was used before loadYaml() loaded it');
+  return loaded;
+}
+
+/** Loads the `yaml` library (once; webpack puts it in a chunk of its own). */
+export async function loadYaml(): Promise<Yaml> {
+  loaded ??= await import('yaml');
   return loaded;
 }
