@@ -9,7 +9,10 @@
 // Prints accepted reports/s, latency p50/p99, each server's CPU time per report (steadier than
 // reports/s when other work shares the machine) and the RSS curve, and judges the three goals.
 // BENCH_REPORTS (default 200000 per server), BENCH_CLIENTS (default 50), BENCH_ROUND (default
-// 25000), BENCH_CPU_PROF=<dir> (the intake writes a --cpu-prof profile there on exit).
+// 25000), BENCH_CPU_PROF=<dir> (the intake writes a --cpu-prof profile there on exit),
+// BENCH_INTAKE=<server.js> (another build of the intake, e.g. an unminified one for profiling),
+// BENCH_COMPARE=<tree> (that checkout's committed intake bundle takes its turn in every round as
+// well, an ungated "compare" row: the A/B for a change).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -21,6 +24,8 @@ const REPORTS = Number(process.env.BENCH_REPORTS ?? 200_000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const ROUND = Number(process.env.BENCH_ROUND ?? 25_000);
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+const COMPARE = process.env.BENCH_COMPARE;
+const INTAKE = process.env.BENCH_INTAKE ?? join(REPO_ROOT, 'packages', 'crash-intake', 'dist', 'server.js');
 const dir = mkdtempSync(join(tmpdir(), 'intake-bench-'));
 
 /**
@@ -244,56 +249,49 @@ async function main(): Promise<void> {
   const bytes = all.reduce((n, r) => n + r.body.length, 0);
   writeFileSync(join(dir, 'floor.cjs'), FLOOR);
   const floor = await start([join(dir, 'floor.cjs'), join(dir, 'floor.ndjson')], {});
-  const intake = await start(
-    [
-      ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
-      join(REPO_ROOT, 'packages', 'crash-intake', 'dist', 'server.js'),
-    ],
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      CRASH_DATA_DIR: join(dir, 'intake'),
-      CRASH_EXPORT_TOKEN: 'bench-export-token-0123456789',
-      CRASH_RATE_LIMIT: '1000000',
-      CRASH_APP_PACKAGE: 'mara',
-    },
-  ).catch((error: unknown) => {
-    floor.child.kill('SIGKILL');
-    throw error;
+  const intakeEnv = (name: string) => ({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CRASH_DATA_DIR: join(dir, name),
+    CRASH_EXPORT_TOKEN: 'bench-export-token-0123456789',
+    CRASH_RATE_LIMIT: '1000000',
+    CRASH_APP_PACKAGE: 'mara',
   });
-  const tallies: [Tally, Tally] = [
-    {
-      name: 'floor (node:http + JSON.parse + fsync)',
-      accepted: 0,
-      seconds: 0,
-      cpuMs: 0,
-      latencies: [],
-      rss: [],
-    },
-    { name: 'crash-intake bundle', accepted: 0, seconds: 0, cpuMs: 0, latencies: [], rss: [] },
-  ];
+  const servers: Started[] = [floor];
+  const tallies: Tally[] = [tally('floor (node:http + JSON.parse + fsync)'), tally('crash-intake bundle')];
   try {
+    servers.push(
+      await start(
+        [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []), INTAKE],
+        intakeEnv('intake'),
+      ),
+    );
+    if (COMPARE) {
+      const other = join(COMPARE, 'packages', 'crash-intake', 'dist', 'server.js');
+      servers.push(await start([other], intakeEnv('compare')));
+      tallies.push(tally(`compare: ${COMPARE}`));
+    }
     let sent = 0;
     for (const [i, slice] of rounds(all).entries()) {
       sent += slice.reduce((n, r) => n + r.reports, 0);
-      const order = i % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const);
-      for (const s of order) await round(s === 0 ? floor : intake, slice, tallies[s], sent);
+      // Who goes first rotates from round to round.
+      for (let k = 0; k < servers.length; k++) {
+        const s = (i + k) % servers.length;
+        await round(servers[s] as Started, slice, tallies[s] as Tally, sent);
+      }
     }
   } finally {
     floor.child.kill('SIGKILL');
-    await stop(intake.child);
+    for (const s of servers.slice(1)) await stop(s.child);
   }
   report(tallies, all.length, inBatches, bytes);
   await alertLatency();
 }
 
-function report(
-  tallies: readonly [Tally, Tally],
-  requestCount: number,
-  inBatches: number,
-  bytes: number,
-): void {
-  const [floor, intake] = tallies;
+const tally = (name: string): Tally => ({ name, accepted: 0, seconds: 0, cpuMs: 0, latencies: [], rss: [] });
+
+function report(tallies: readonly Tally[], requestCount: number, inBatches: number, bytes: number): void {
+  const [floor, intake] = tallies as [Tally, Tally];
   const rate = (t: Tally) => t.accepted / t.seconds;
   console.log(
     `${REPORTS.toLocaleString('en-US')} reports per server (realistic export: ${requestCount.toLocaleString('en-US')} requests, ${inBatches.toLocaleString('en-US')} reports in batches, ${(bytes / 2 ** 20).toFixed(0)} MiB), ${CLIENTS} concurrent clients, rounds of ${ROUND.toLocaleString('en-US')} taking turns, loopback, Node ${process.versions.node} (load) / Node 24 (servers)\n`,
@@ -325,7 +323,7 @@ function report(
 /** From the 202 of a new fatal group's first report to its alert arriving at the Discord stand-in. */
 async function alertLatency(): Promise<void> {
   const discord = await startDiscordServer();
-  const intake = await start([join(REPO_ROOT, 'packages', 'crash-intake', 'dist', 'server.js')], {
+  const intake = await start([INTAKE], {
     PORT: '0',
     HOST: '127.0.0.1',
     CRASH_DATA_DIR: join(dir, 'alerts'),

@@ -57,7 +57,12 @@ describe('crash-intake bundle: POST /api/crashes and the export', () => {
   const data = tempDataDir();
   let intake: IntakeProcess;
   beforeAll(async () => {
-    intake = await startIntake(data.dir, { CRASH_REQUEST_TIMEOUT: '2s', CRASH_APP_PACKAGE: 'my_app' });
+    intake = await startIntake(data.dir, {
+      CRASH_REQUEST_TIMEOUT: '2s',
+      CRASH_APP_PACKAGE: 'my_app',
+      // Batches of 100 below: the limit is not what this block tests.
+      CRASH_RATE_LIMIT: '100000',
+    });
   });
   afterAll(async () => {
     expect(await intake.stop()).toBe(0);
@@ -300,7 +305,7 @@ describe('crash-intake bundle: limits and a full disk', () => {
     expect(right.status).toBe(202);
   });
 
-  it('limits each client to CRASH_RATE_LIMIT requests a minute with 429 and Retry-After', async () => {
+  it('limits each client to CRASH_RATE_LIMIT reports a minute with 429 and Retry-After', async () => {
     // The four requests before used this minute's allowance (a refused one counts too).
     for (let i = 0; i < 2; i++) {
       const res = await postReports(intake.port, appReport(), { 'x-crash-key': 'ingest-key-42' });
@@ -309,8 +314,35 @@ describe('crash-intake bundle: limits and a full disk', () => {
       expect(retry).toBeGreaterThan(0);
       expect(retry).toBeLessThanOrEqual(60);
       expect(JSON.parse(res.body).error).toMatch(
-        /^Too many requests: at most 4 per minute per client; retry after \d+ s\.$/,
+        /^Too many requests: at most 4 reports per minute per client; retry after \d+ s\.$/,
       );
+    }
+  });
+});
+
+describe('crash-intake bundle: the rate limit counts reports', () => {
+  it('counts a batch as the reports it holds, and takes it whole while the client has allowance left', async () => {
+    const data = tempDataDir();
+    const intake = await startIntake(data.dir, { CRASH_RATE_LIMIT: '5' });
+    try {
+      const batch = (n: number) => Array.from({ length: n }, (_, i) => appReport({ message: `batch ${i}` }));
+      // 3 of 5, then 6 of 5: the second batch began with allowance left.
+      const first = await postReports(intake.port, batch(3));
+      expect([first.status, JSON.parse(first.body).accepted]).toEqual([202, 3]);
+      const second = await postReports(intake.port, batch(3));
+      expect([second.status, JSON.parse(second.body).accepted]).toEqual([202, 3]);
+      // Counted by requests, this would be the third of five.
+      const third = await postReports(intake.port, appReport());
+      expect(third.status).toBe(429);
+      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+      expect(JSON.parse(third.body).error).toMatch(
+        /^Too many requests: at most 5 reports per minute per client;/,
+      );
+      const stored = await exportAll(intake.port);
+      expect(stored.body.trimEnd().split('\n')).toHaveLength(6);
+    } finally {
+      expect(await intake.stop()).toBe(0);
+      data.remove();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { oneLine } from '@sre-toolkit/action';
-import { alertMessage } from './alert-message';
+import { type AlertGroup, alertMessage } from './alert-message';
 import type { AlertLabel } from './config';
 import type { AlertFacts } from './deploy-context';
 import {
@@ -55,7 +55,8 @@ interface GroupSeen {
   maxVersion: string;
   fatalSeen: boolean;
   type: string;
-  title: string;
+  /** The latest report's message: its title (`groupTitle`) is made when an alert shows it. */
+  message: string;
   culprit: string;
   version: string;
   platform: string;
@@ -164,7 +165,7 @@ export class Escalation {
         maxVersion: version,
         fatalSeen: crash.fatal,
         type: crash.type,
-        title: groupTitle(crash),
+        message: crash.message,
         culprit: fp.culprit,
         version,
         platform: crash.platform,
@@ -179,7 +180,8 @@ export class Escalation {
     seen.lastSeen = Math.max(seen.lastSeen, at);
     seen.version = version;
     seen.platform = crash.platform;
-    seen.title = groupTitle(crash);
+    // The type is part of the fingerprint: the same for every report of the group.
+    seen.message = crash.message;
     if (newer) seen.maxVersion = version;
     if (crash.fatal) seen.fatalSeen = true;
     if (!live || !crash.fatal) return;
@@ -282,7 +284,13 @@ export class Escalation {
 
   /** The alert as Discord shows it (alert-message.ts), with its deploy line when one was found. */
   message(item: AlertItem, deploy?: string): WebhookMessage {
-    return alertMessage(item, (fp) => this.groups.get(fp), this.options, deploy);
+    return alertMessage(item, (fp) => this.alertGroup(fp), this.options, deploy);
+  }
+
+  /** A group as an alert shows it: the title of its latest report, made only now. */
+  private alertGroup(fp: string): AlertGroup | undefined {
+    const g = this.groups.get(fp);
+    return g && { ...g, title: groupTitle({ type: g.type, message: g.message } as Crash) };
   }
 
   /** The deploy before an alert (issue #14): looked up once per alert, bounded by the lookup. */

@@ -18,6 +18,7 @@ import { DAY_MS, Escalation } from './escalation';
 import { IntakeMetrics } from './metrics';
 import { BODY_LIMIT, registerPlugins, registerReads, registerReports } from './routes';
 import { loadPseudonymKey } from './pseudonym-key';
+import { ReportCounts } from './rate-limit';
 import { type CrashStore, NdjsonSegmentStore } from './store';
 
 export { BODY_LIMIT };
@@ -36,7 +37,7 @@ export interface CrashIntakeOptions {
   /** Severity and runbook link on every alert; default: SEV2 (the runbook's new fatal crash), no link. */
   readonly alertLabel?: AlertLabel;
   readonly retentionDays?: number;
-  /** Requests per minute per client on `POST /api/crashes`. */
+  /** Reports per minute per client on `POST /api/crashes` (a batch counts as what it holds). */
   readonly rateLimit?: number;
   readonly cooldownMs?: number;
   /** Another backend; the NDJSON segment store in `dataDir` by default. */
@@ -143,6 +144,7 @@ export async function createCrashIntake(options: CrashIntakeOptions): Promise<Cr
     exportToken: options.exportToken,
     ...(options.ingestKey !== undefined ? { ingestKey: options.ingestKey } : {}),
     rateLimit: options.rateLimit ?? 60,
+    reportCounts: new ReportCounts(),
     alertsOn: options.webhook !== undefined,
     // Read by /health (health.ts) for its github:deployments check.
     ...(deploys ? { deploys } : {}),

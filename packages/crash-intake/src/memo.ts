@@ -1,10 +1,10 @@
 /**
- * A bounded memo for a pure function of a string (the scrubber, the pseudonym): reports repeat the
- * same frame members, file URIs, key names and user ids thousands of times, and each costs a dozen
- * regular expressions or an HMAC. Two generations: a value found in the old one moves to the new
- * one, and when the new one is full the old is dropped. What recurs stays; what comes once (a
- * message with numbers in it) passes through and is gone within two generations, so memory is
- * bounded by `2 × size` entries of at most `maxLength` characters, whatever arrives.
+ * A bounded memo for a pure function of a string (the user-id pseudonym): the same users crash
+ * again and again, and each pseudonym costs an HMAC. (Short texts no longer go through one: the
+ * scrubber skips the steps a text cannot match, for less than a lookup costs.) Two generations: a
+ * value found in the old one moves to the new one, and when the new one is full the old is
+ * dropped. What recurs stays; what comes once passes through and is gone within two generations,
+ * so memory is bounded by `2 × size` entries of at most `maxLength` characters, whatever arrives.
  */
 export class Memo {
   private current = new Map<string, string>();

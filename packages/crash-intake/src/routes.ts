@@ -8,6 +8,7 @@ import type { ReportChecker } from './accept';
 import type { Escalation } from './escalation';
 import { healthReport } from './health';
 import type { IntakeMetrics } from './metrics';
+import { clientKey, type ReportCounts } from './rate-limit';
 import type { CrashStore } from './store';
 
 export const BODY_LIMIT = 256 * 1024;
@@ -20,7 +21,10 @@ export interface IntakeContext {
   readonly escalation: Escalation;
   readonly exportToken: string;
   readonly ingestKey?: string;
+  /** Reports per minute per client on `POST /api/crashes`. */
   readonly rateLimit: number;
+  /** What the rate limit has counted (rate-limit.ts). */
+  readonly reportCounts: ReportCounts;
   readonly alertsOn: boolean;
   readonly now: () => number;
   readonly log: (line: string) => void;
@@ -54,10 +58,12 @@ export async function registerPlugins(app: FastifyInstance, c: IntakeContext): P
   await app.register(rateLimit, {
     global: false,
     max: options.rateLimit,
-    timeWindow: 60_000,
+    timeWindow: c.reportCounts.windowMs,
+    store: c.reportCounts.store(),
+    keyGenerator: clientKey,
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
-      error: `Too many requests: at most ${ctx.max} per minute per client; retry after ${Math.ceil(ctx.ttl / 1000)} s.`,
+      error: `Too many requests: at most ${ctx.max} reports per minute per client; retry after ${Math.ceil(ctx.ttl / 1000)} s.`,
     }),
   });
 
@@ -98,11 +104,11 @@ export async function registerPlugins(app: FastifyInstance, c: IntakeContext): P
 
 /** `POST /api/crashes`: check, scrub, store (durably), then escalate. */
 export function registerReports(app: FastifyInstance, c: IntakeContext): void {
-  const { store, metrics, checker, escalation, log } = c;
+  const { store, metrics, checker, escalation, log, reportCounts } = c;
   const options = { ingestKey: c.ingestKey, rateLimit: c.rateLimit };
   app.post(
     '/api/crashes',
-    { config: { rateLimit: { max: options.rateLimit, timeWindow: 60_000 } } },
+    { config: { rateLimit: { max: options.rateLimit, timeWindow: reportCounts.windowMs } } },
     async (req: FastifyRequest, reply: FastifyReply) => {
       if (options.ingestKey !== undefined) {
         const given = req.headers['x-crash-key'];
@@ -112,6 +118,9 @@ export function registerReports(app: FastifyInstance, c: IntakeContext): void {
         }
       }
       const checked = checker.check(req.body);
+      // The plugin counted this request as one report; a batch counts as what it holds.
+      if (!('error' in checked))
+        reportCounts.addReports(req, checked.accepted.length + checked.rejected.length);
       if ('error' in checked) {
         metrics.reject(checked.error.replace(/\d+/g, 'N'));
         return reply.code(400).send({ error: checked.error });

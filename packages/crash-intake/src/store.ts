@@ -97,15 +97,13 @@ export class NdjsonSegmentStore implements CrashStore {
       const before = this.sizes.get(name) ?? 0;
       try {
         const file = await this.fileFor(day);
-        const data =
-          batch.length === 1 ? (batch[0] as Pending).data : Buffer.concat(batch.map((p) => p.data));
-        let written = 0;
-        while (written < data.length) {
-          const { bytesWritten } = await file.write(data, written, data.length - written, before + written);
-          written += bytesWritten;
-        }
+        const size = await writeAll(
+          file,
+          batch.map((p) => p.data),
+          before,
+        );
         await file.datasync();
-        this.sizes.set(name, before + data.length);
+        this.sizes.set(name, before + size);
         this.error = undefined;
         for (const p of batch) p.resolve();
       } catch (error) {
@@ -235,6 +233,25 @@ export class NdjsonSegmentStore implements CrashStore {
     const names = await fs.readdir(this.dir);
     return names.filter((n) => SEGMENT.test(n)).sort();
   }
+}
+
+/**
+ * The buffers, one after another, at `position`: one `writev` (no copy into one buffer first);
+ * what a short write leaves goes out by `write`. Returns the bytes written.
+ */
+async function writeAll(file: fs.FileHandle, data: Buffer[], position: number): Promise<number> {
+  let total = 0;
+  for (const d of data) total += d.length;
+  let written = (await file.writev(data, position)).bytesWritten;
+  if (written < total) {
+    const rest = Buffer.concat(data).subarray(written);
+    for (let at = 0; at < rest.length;) {
+      const { bytesWritten } = await file.write(rest, at, rest.length - at, position + written + at);
+      at += bytesWritten;
+    }
+    written = total;
+  }
+  return written;
 }
 
 function drainedOrClosed(stream: PassThrough): Promise<void> {

@@ -74,61 +74,183 @@ export function replaceJwts(text: string): string {
 
 const SECRET_KEYS = 'password|secret|passwd|api[-_]?key|auth|credentials|token|private[-_]?key';
 
-type Step =
-  readonly [RegExp, string | ((match: string, ...groups: string[]) => string)] | ((text: string) => string);
+type Replace = readonly [RegExp, string | ((match: string, ...groups: string[]) => string)];
+
+/**
+ * A step of the scrubber, and when it can change anything: `when` is a necessary condition for a
+ * match, read off the text's traits (one pass over it, `traitsOf`). A step whose condition fails
+ * is skipped; it could not have matched, so the result is the same as running every step. The
+ * traits are read again after any step that changed the text, so a condition never relies on what
+ * an earlier replacement may have put in.
+ */
+interface Step {
+  readonly run: Replace | ((text: string) => string);
+  readonly when?: (t: Traits, text: string) => boolean;
+}
 
 export const SCRUB_STEPS: readonly Step[] = [
-  [/\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/:@]{1,256}:[^\s/@]{0,256}@/gi, '$1[auth]@'],
-  replaceJwts,
-  // At least 8 characters, so prose like "Bearer token missing" stays.
-  [/\b(Bearer)\s{1,16}(?!\[)[A-Za-z0-9\-._~+/]{8,4096}={0,2}/gi, '$1 [token]'],
+  // `scheme://user:pass@`: the scheme's colon and the pair's, and the `@`.
+  {
+    run: [/\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/:@]{1,256}:[^\s/@]{0,256}@/gi, '$1[auth]@'],
+    when: (t) => t.at && t.colons >= 2,
+  },
+  // Finds each `eyJ` by indexOf itself.
+  { run: replaceJwts, when: (_t, text) => text.includes('eyJ') },
+  // At least 8 characters, so prose like "Bearer token missing" stays. The word, then a space.
+  {
+    run: [/\b(Bearer)\s{1,16}(?!\[)[A-Za-z0-9\-._~+/]{8,4096}={0,2}/gi, '$1 [token]'],
+    when: (t, text) => t.space && BEARER.test(text),
+  },
   // The match starts at the key word: a prefix (`db_password`) stays as it is, and need not be
-  // matched, which made every position of a long word a new, long attempt.
-  [
-    new RegExp(
-      `((?:${SECRET_KEYS})[\\w.-]{0,64})(["']?\\s{0,16}[:=]\\s{0,16}["']?)(?!\\[|Bearer )([^\\s"',;&}\\])]+)`,
-      'gi',
-    ),
-    '$1$2[Filtered]',
-  ],
+  // matched, which made every position of a long word a new, long attempt. A `:` or `=` follows it.
+  {
+    run: [
+      new RegExp(
+        `((?:${SECRET_KEYS})[\\w.-]{0,64})(["']?\\s{0,16}[:=]\\s{0,16}["']?)(?!\\[|Bearer )([^\\s"',;&}\\])]+)`,
+        'gi',
+      ),
+      '$1$2[Filtered]',
+    ],
+    when: (t) => t.colons > 0 || t.equals,
+  },
   // After key=value pairs, so `access_token=sk_live_…` stays `[Filtered]` as before. Vendor tokens
   // by their documented prefixes: GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`,
   // `github_pat_`), Slack (`xoxb-`, `xoxp-`, …), Stripe secret and restricted keys, AWS access key
   // ids. Each branch is a literal prefix and one bounded class, so an attempt ends within 256
-  // characters and a match resumes after itself: linear.
-  [
-    /(?<![A-Za-z0-9_])(?:gh[opusr]_[A-Za-z0-9]{30,251}|github_pat_[A-Za-z0-9_]{22,244}|xox[abeoprs]-[A-Za-z0-9-]{10,250}|[rs]k_(?:live|test)_[A-Za-z0-9]{10,247}|(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9]))/g,
-    '[token]',
-  ],
-  (text) => replaceEmails(text, '[email]'),
-  [/\b(?:3[47]\d|4\d{3}|5[1-5]\d\d|65\d\d|6011)(?:[ -]?\d){12}\b/g, '[creditcard]'],
+  // characters and a match resumes after itself: linear. Every match is a run of at least 15
+  // characters of [A-Za-z0-9_-] (`xoxb-` and 10).
+  {
+    run: [
+      /(?<![A-Za-z0-9_])(?:gh[opusr]_[A-Za-z0-9]{30,251}|github_pat_[A-Za-z0-9_]{22,244}|xox[abeoprs]-[A-Za-z0-9-]{10,250}|[rs]k_(?:live|test)_[A-Za-z0-9]{10,247}|(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9]))/g,
+      '[token]',
+    ],
+    when: (t) => t.wordRun >= 15,
+  },
+  // Finds each `@` by indexOf itself.
+  { run: (text) => replaceEmails(text, '[email]'), when: (t) => t.at },
+  // 3 or 4 digits, then 12.
+  {
+    run: [/\b(?:3[47]\d|4\d{3}|5[1-5]\d\d|65\d\d|6011)(?:[ -]?\d){12}\b/g, '[creditcard]'],
+    when: (t) => t.digits >= 15,
+  },
   // One character class, not `(?: ?[A-Z0-9]){11,30}`: the group's backtracking cost 3 s per 100 KB.
-  [/\b[A-Z]{2}\d{2}[ A-Z0-9]{10,39}[A-Z0-9]\b/g, scrubIban],
-  [/\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g, '[ip]'],
-  [
-    /(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}|::1)(?![\w:])/gi,
-    '[ip]',
-  ],
+  // Two capitals and two digits in a row begin every match.
+  { run: [/\b[A-Z]{2}\d{2}[ A-Z0-9]{10,39}[A-Z0-9]\b/g, scrubIban], when: (t) => t.capsDigits },
+  {
+    run: [/\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g, '[ip]'],
+    when: (t) => t.digits >= 4 && t.dots >= 3,
+  },
+  // Seven colons, or a `::`.
+  {
+    run: [
+      /(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}|::1)(?![\w:])/gi,
+      '[ip]',
+    ],
+    when: (t) => t.colons >= 2,
+  },
   // International numbers (+ and a country code), and national ones written with separators; a
   // bare run of digits is more often an id than a phone number.
-  [/(?<![\w+])\+\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{2,5}){2,5}(?!\d)/g, '[phone]'],
-  [/(?<![\w.-])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?![\w-])/g, '[phone]'],
-  [/(\/(?:home|Users)\/)[^/\s]+\//g, '$1[user]/'],
-  // Windows user names may hold spaces.
-  [/\b([A-Za-z]:[\\/]+Users[\\/]+)[^\\/\r\n]+([\\/])/gi, '$1[user]$2'],
+  {
+    run: [/(?<![\w+])\+\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{2,5}){2,5}(?!\d)/g, '[phone]'],
+    when: (t) => t.plus && t.digits >= 5,
+  },
+  { run: [/(?<![\w.-])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}(?![\w-])/g, '[phone]'], when: (t) => t.digits >= 10 },
+  {
+    run: [/(\/(?:home|Users)\/)[^/\s]+\//g, '$1[user]/'],
+    when: (_t, text) => text.includes('/home/') || text.includes('/Users/'),
+  },
+  // Windows user names may hold spaces. A drive letter, its colon and a slash begin every match.
+  { run: [/\b([A-Za-z]:[\\/]+Users[\\/]+)[^\\/\r\n]+([\\/])/gi, '$1[user]$2'], when: (t) => t.drive },
 ];
+
+const BEARER = /bearer/i;
+
+/** What the steps' conditions read, found in one pass (`traitsOf`). */
+export interface Traits {
+  /** ASCII digits. */
+  digits: number;
+  colons: number;
+  dots: number;
+  at: boolean;
+  equals: boolean;
+  plus: boolean;
+  /** Any white space: ASCII, or any character over 127 (some of which `\s` matches). */
+  space: boolean;
+  /** The longest run of [A-Za-z0-9_-]. */
+  wordRun: number;
+  /** Two capitals followed by two digits, somewhere. */
+  capsDigits: boolean;
+  /** A letter, a colon and a slash or backslash, somewhere. */
+  drive: boolean;
+}
+
+/** The text's traits, in one pass over its characters. */
+export function traitsOf(text: string): Traits {
+  const t: Traits = {
+    digits: 0,
+    colons: 0,
+    dots: 0,
+    at: false,
+    equals: false,
+    plus: false,
+    space: false,
+    wordRun: 0,
+    capsDigits: false,
+    drive: false,
+  };
+  let run = 0;
+  // The class of the last four characters, two bits each: 1 capital, 2 digit, 3 letter (other).
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let kind = 0;
+    if (c >= 48 && c <= 57) {
+      t.digits++;
+      kind = 2;
+    } else if (c >= 65 && c <= 90) kind = 1;
+    else if (c >= 97 && c <= 122) kind = 3;
+    if (kind !== 0 || c === 95 /* _ */ || c === 45 /* - */) {
+      if (++run > t.wordRun) t.wordRun = run;
+    } else {
+      run = 0;
+      if (c === 58 /* : */) t.colons++;
+      else if (c === 46 /* . */) t.dots++;
+      else if (c === 64 /* @ */) t.at = true;
+      else if (c === 61 /* = */) t.equals = true;
+      else if (c === 43 /* + */) t.plus = true;
+      else if (c === 32 || (c >= 9 && c <= 13) || c > 127) t.space = true;
+      else if (
+        (c === 47 /* / */ || c === 92) /* \ */ &&
+        text.charCodeAt(i - 1) === 58 &&
+        isLetter(text.charCodeAt(i - 2))
+      )
+        t.drive = true;
+    }
+    last = ((last << 2) | kind) & 0xff;
+    // Capital, capital, digit, digit: 01 01 10 10.
+    if (last === 0b01011010) t.capsDigits = true;
+  }
+  return t;
+}
+
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 export function scrub(text: string): string {
   let out = scrubPemBlocks(text);
+  let traits = traitsOf(out);
   for (const step of SCRUB_STEPS) {
-    if (typeof step === 'function') out = step(out);
+    if (step.when && !step.when(traits, out)) continue;
+    const before = out;
+    const run = step.run;
+    if (typeof run === 'function') out = run(out);
     else {
-      const [pattern, replacement] = step;
+      const [pattern, replacement] = run;
       out =
         typeof replacement === 'string'
           ? out.replace(pattern, replacement)
           : out.replace(pattern, replacement);
     }
+    if (out !== before) traits = traitsOf(out);
   }
   return out;
 }
