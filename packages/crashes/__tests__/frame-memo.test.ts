@@ -61,4 +61,38 @@ describe('FrameLineMemo', () => {
     expect(memo.read('#1\u00a0Foo.bar (package:mara/a.dart:1:2)')).toBeUndefined();
     expect(memo.read(`#1 Foo.bar (package:mara/${'a'.repeat(600)}.dart:1:2)`)).toBeUndefined();
   });
+
+  it('reads the in-app lines of a trace once, whatever framework frames follow them', () => {
+    const memo = new FrameLineMemo(APP);
+    const app = [
+      '#0      CartService.apply (package:mara/src/cart.dart:12:5)',
+      '<asynchronous suspension>',
+      '#1      CartPage.tap (package:mara/src/cart_page.dart:40:7)',
+    ];
+    const a = [...app, '#2      Element.rebuild (package:flutter/src/widgets/framework.dart:5333:34)'].join(
+      '\n',
+    );
+    const b = [
+      ...app,
+      '#2      _rootRunUnary (dart:async/zone.dart:1407:47)',
+      '#3      List.[] (dart:core)',
+    ].join('\n');
+    const first = inAppFramesByPackage(a, APP, memo);
+    const second = inAppFramesByPackage(b, APP, memo);
+    expect(second && parts(second)).toEqual(parts(inAppFramesByPackage(b, APP) ?? []));
+    expect(second?.map((f) => f.function)).toEqual(['CartService.apply', 'CartPage.tap']);
+    // The same frames, from the memo: not read again.
+    expect(second?.[1]).toBe(first?.[1]);
+    expect(second).not.toBe(first);
+    // A different line in between is a different region.
+    const c = a.replace(
+      '<asynchronous suspension>',
+      '#1      CartService.check (package:mara/src/cart.dart:20:3)',
+    );
+    expect(inAppFramesByPackage(c, APP, memo)?.map((f) => f.function)).toEqual([
+      'CartService.apply',
+      'CartService.check',
+      'CartPage.tap',
+    ]);
+  });
 });

@@ -194,11 +194,33 @@ export function inAppFramesByPackage(
   if (text.charCodeAt(0) !== 35 /* # */ || /^#\d+\s+abs\s/.test(text.slice(0, 16))) return undefined;
   if (text.includes('file:') || text.includes('://') || text.includes('*** ***')) return undefined;
   const marker = `package:${appPackages[0] as string}/`;
+  const first = text.indexOf(marker);
+  if (first === -1 || !memo) return inAppLines(text, marker, first, appPackages, memo);
+  // What this reads is the lines from the first `package:<app>/` to the last: on a large export
+  // the same few (one bug in one build) under framework frames that differ per report.
+  const from = text.lastIndexOf('\n', first) + 1;
+  let end = text.indexOf('\n', text.lastIndexOf(marker));
+  if (end === -1) end = text.length;
+  const region = text.slice(from, end);
+  const hit = memo.region(region);
+  if (hit) return hit.slice();
+  const frames = inAppLines(text, marker, first, appPackages, memo);
+  if (frames) memo.keepRegion(region, frames);
+  return frames;
+}
+
+/** inAppFramesByPackage's read of the lines that hold `marker`, from `at` on. */
+function inAppLines(
+  text: string,
+  marker: string,
+  at: number,
+  appPackages: readonly string[],
+  memo: FrameLineMemo | undefined,
+): DartFrame[] | undefined {
   const frames: DartFrame[] = [];
   let lastMember: string | undefined;
   let lastUri: string | undefined;
   let lines = 0;
-  let at = text.indexOf(marker);
   while (at !== -1) {
     const from = text.lastIndexOf('\n', at) + 1;
     let end = text.indexOf('\n', at);
