@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { crashCorpusLines, realisticCorpusLines } from '@sre-toolkit/testkit';
-import { inAppFramesByPackage, parseDartStackTrace, type DartFrame } from '../src/dart-stack';
+import { parseDartStackTrace, type DartFrame } from '../src/dart-stack';
+import { inAppFramesByPackage } from '../src/in-app-frames';
 import { FrameLineMemo } from '../src/frame-memo';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');

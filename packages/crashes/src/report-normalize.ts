@@ -1,6 +1,5 @@
 import {
   basename,
-  inAppFramesByPackage,
   isInAppUri,
   normalizeFunction,
   packageOf,
@@ -8,6 +7,7 @@ import {
   type DartFrame,
 } from './dart-stack';
 import type { CrashReport } from './crash-report-schema';
+import { inAppFramesByPackage } from './in-app-frames';
 import { BUILD_NUMBER, isCrashReport, PLATFORMS, TYPE_NAME, VERSION } from './report-checks';
 import { FrameLineMemo, type MemoFrame } from './frame-memo';
 import { isSentryEvent } from './sentry-checks';
@@ -59,6 +59,9 @@ export type Normalized = { crash: Crash } | { rejected: string };
  * of a trace is read and dropped.
  */
 export const SAMPLE_FRAMES = 5;
+
+/** In-app frames a fingerprint reads at most (fingerprint.ts): a trace is read no further. */
+export const MAX_FINGERPRINT_FRAMES = 7;
 
 /** Messages are cut here before any pattern sees them: nothing longer helps a human or a group. */
 export const MAX_MESSAGE = 8192;
@@ -168,6 +171,7 @@ export class TraceCache {
       compactFor: this.appPackages,
       keepTop: this.keepTop,
       memo: this.lines,
+      enough: MAX_FINGERPRINT_FRAMES,
     });
     return {
       obfuscated: trace.obfuscated,
