@@ -30,11 +30,20 @@ export class FrameLineMemo {
     return this.regions.get(text);
   }
 
-  keepRegion(text: string, frames: readonly DartFrame[]): void {
-    if (text.length > MAX_REGION) return;
+  /** Keeps the frames read from these lines; what to use: the kept array, or `frames` when not kept. */
+  keepRegion(text: string, frames: readonly DartFrame[]): readonly DartFrame[] {
+    if (text.length > MAX_REGION) return frames;
     // A quarter of the lines' limit: a region holds a few lines, each kept once by the line maps.
     if (this.regions.size >= this.limit >> 2) this.regions.clear();
-    this.regions.set(ownCopy(text), frames.slice());
+    const kept = frames.slice();
+    this.regions.set(ownCopy(text), kept);
+    keptRegions.add(kept);
+    return kept;
+  }
+
+  /** True for an array of frames region() hands out: shared by every trace with those lines. */
+  isKept(frames: readonly DartFrame[]): boolean {
+    return keptRegions.has(frames);
   }
 
   /**
@@ -87,6 +96,9 @@ const ownCopy = (text: string) => `${text} `.slice(0, -1);
 
 /** A frame made by the memo: it knows whether it is in-app (for the memo's packages). */
 export type MemoFrame = DartFrame & { readonly inApp: boolean };
+
+/** Every array of frames a memo keeps for a region: never changed. */
+const keptRegions = new WeakSet<readonly DartFrame[]>();
 
 /** Every frame a memo made: shared by all the reports that print its line, never changed. */
 const memoFrames = new WeakSet<object>();

@@ -12,7 +12,7 @@ export function inAppFramesByPackage(
   text: string,
   appPackages: readonly string[],
   memo?: FrameLineMemo,
-): DartFrame[] | undefined {
+): readonly DartFrame[] | undefined {
   if (appPackages.length !== 1 || !searchable(text)) return undefined;
   const marker = `package:${appPackages[0] as string}/`;
   const first = text.indexOf(marker);
@@ -23,11 +23,11 @@ export function inAppFramesByPackage(
   let end = text.indexOf('\n', text.lastIndexOf(marker));
   if (end === -1) end = text.length;
   const region = text.slice(from, end);
+  // The memo's own array when it has these lines (memo.isKept): the same for every such trace.
   const hit = memo.region(region);
-  if (hit) return hit.slice();
+  if (hit) return hit;
   const frames = inAppLines(text, marker, first, appPackages, memo);
-  if (frames) memo.keepRegion(region, frames);
-  return frames;
+  return frames && memo.keepRegion(region, frames);
 }
 
 /** The shortest line that can be a frame (`a/b c`), with its line break. */

@@ -147,6 +147,9 @@ export class TraceCache {
   private inAppOnly(text: string): ParsedTrace | undefined {
     const frames = inAppFramesByPackage(text, this.appPackages, this.lines);
     if (!frames) return undefined;
+    // The memo's array for these lines, of its frames (which know they are in-app): shared as is.
+    if (this.lines.isKept(frames) && frames.every((f) => 'inApp' in f))
+      return { obfuscated: false, inAppOnly: true, frames: frames as readonly MemoFrame[], shared: true };
     return { obfuscated: false, inAppOnly: true, frames: frames.map((f) => this.frameOf(f)) };
   }
 
