@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { crashCorpusLines, realisticCorpusLines } from '@sre-toolkit/testkit';
-import { inAppFramesByPackage, parseDartStackTrace, type DartFrame } from '../src/dart-stack';
+import { parseDartStackTrace, type DartFrame } from '../src/dart-stack';
+import { inAppFramesByPackage } from '../src/in-app-frames';
 import { FrameLineMemo } from '../src/frame-memo';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
@@ -60,5 +61,39 @@ describe('FrameLineMemo', () => {
     expect(memo.read('pid: 4711, tid: 4712, name 1.ui')).toBeNull();
     expect(memo.read('#1\u00a0Foo.bar (package:mara/a.dart:1:2)')).toBeUndefined();
     expect(memo.read(`#1 Foo.bar (package:mara/${'a'.repeat(600)}.dart:1:2)`)).toBeUndefined();
+  });
+
+  it('reads the in-app lines of a trace once, whatever framework frames follow them', () => {
+    const memo = new FrameLineMemo(APP);
+    const app = [
+      '#0      CartService.apply (package:mara/src/cart.dart:12:5)',
+      '<asynchronous suspension>',
+      '#1      CartPage.tap (package:mara/src/cart_page.dart:40:7)',
+    ];
+    const a = [...app, '#2      Element.rebuild (package:flutter/src/widgets/framework.dart:5333:34)'].join(
+      '\n',
+    );
+    const b = [
+      ...app,
+      '#2      _rootRunUnary (dart:async/zone.dart:1407:47)',
+      '#3      List.[] (dart:core)',
+    ].join('\n');
+    const first = inAppFramesByPackage(a, APP, memo);
+    const second = inAppFramesByPackage(b, APP, memo);
+    expect(second && parts(second)).toEqual(parts(inAppFramesByPackage(b, APP) ?? []));
+    expect(second?.map((f) => f.function)).toEqual(['CartService.apply', 'CartPage.tap']);
+    // The same lines: the memo's array, not read again.
+    expect(second).toBe(first);
+    expect(memo.isKept(second ?? [])).toBe(true);
+    // A different line in between is a different region.
+    const c = a.replace(
+      '<asynchronous suspension>',
+      '#1      CartService.check (package:mara/src/cart.dart:20:3)',
+    );
+    expect(inAppFramesByPackage(c, APP, memo)?.map((f) => f.function)).toEqual([
+      'CartService.apply',
+      'CartService.check',
+      'CartPage.tap',
+    ]);
   });
 });

@@ -73,6 +73,14 @@ export interface ParseOptions {
   readonly keepTop?: number;
   /** Frame lines already read, for the same packages as `compactFor` (a large export's repeats). */
   readonly memo?: FrameLineMemo;
+  /**
+   * With `compactFor`: stop reading once the kept in-app frames make this many runs of frames
+   * with the same file (in any case) and function, past the first `keepTop` frames, when the rest
+   * of the text cannot make the trace obfuscated. A fingerprint reads the first runs of in-app
+   * frames by a key (frameKey) that tells apart no two frames this does not, so stopping there
+   * changes no fingerprint. Counts then cover only the lines read.
+   */
+  readonly enough?: number;
 }
 
 export function parseDartStackTrace(text: string, options: ParseOptions = {}): DartTrace {
@@ -95,6 +103,7 @@ export function parseDartStackTrace(text: string, options: ParseOptions = {}): D
   let index = 0;
   let gap = false;
   let start = 0;
+  const runs = new InAppRuns(compact ? options.enough : undefined);
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
@@ -143,17 +152,23 @@ export function parseDartStackTrace(text: string, options: ParseOptions = {}): D
           lastMember = member;
           lastUri = uri;
           let keep = true;
+          let inApp = false;
           if (compact) {
-            const inApp = read ? read.inApp : isInAppUri(uri, compact);
+            inApp = read ? read.inApp : isInAppUri(uri, compact);
             if (index >= keepTop) keep = inApp && (member !== keptMember || uri !== keptUri);
             if (keep && inApp) {
               keptMember = member;
               keptUri = uri;
             }
           }
-          if (keep) frames.push(read ? read.frame(gap) : frame(member, uri, lineNo, col, gap));
+          if (keep) {
+            const made = read ? read.frame(gap) : frame(member, uri, lineNo, col, gap);
+            frames.push(made);
+            if (inApp) runs.add(made);
+          }
           index++;
           gap = false;
+          if (runs.done && index >= keepTop && !obfuscated && cannotObfuscate(text, start)) break;
         }
         // Anything else (Flutter's prose around a trace, `pid: …` lines) carries no frame.
       }
@@ -174,58 +189,31 @@ export function parseDartStackTrace(text: string, options: ParseOptions = {}): D
   };
 }
 
-/**
- * The in-app frames of a trace, most recent first, found by searching for `package:<app>/` rather
- * than reading every line: on a large export most lines are framework frames, and this skips
- * them at the speed of indexOf. Only when that gives what parseDartStackTrace would: an app
- * package is known and the trace has no other kind of in-app location (`file:`, `lib/` paths,
- * web `packages/` paths and scripts) and is not obfuscated; else undefined, and the caller
- * parses the whole trace.
- */
-export function inAppFramesByPackage(
-  text: string,
-  appPackages: readonly string[],
-  memo?: FrameLineMemo,
-): DartFrame[] | undefined {
-  // Over 16 KB a trace may pass MAX_FRAMES frames, which only the whole parse counts.
-  if (appPackages.length !== 1 || text.length > 16 * 1024) return undefined;
-  // Only a VM trace (`#0      Foo.bar (package:…)`), whose other in-app locations are `file:`
-  // paths (and, on a web debug VM, URLs): two searches, not a read of every line.
-  if (text.charCodeAt(0) !== 35 /* # */ || /^#\d+\s+abs\s/.test(text.slice(0, 16))) return undefined;
-  if (text.includes('file:') || text.includes('://') || text.includes('*** ***')) return undefined;
-  const marker = `package:${appPackages[0] as string}/`;
-  const frames: DartFrame[] = [];
-  let lastMember: string | undefined;
-  let lastUri: string | undefined;
-  let lines = 0;
-  let at = text.indexOf(marker);
-  while (at !== -1) {
-    const from = text.lastIndexOf('\n', at) + 1;
-    let end = text.indexOf('\n', at);
-    if (end === -1) end = text.length;
-    if (end - from <= MAX_FRAME_LINE) {
-      let line = text.slice(from, end).trim();
-      const glued = gluedGap(line);
-      if (glued !== undefined) line = glued;
-      const read = memo?.read(line);
-      const raw = read ? read.raw : read === null ? undefined : readFrame(line);
-      if (raw && (read ? read.inApp : isInAppUri(raw[1], appPackages))) {
-        if (raw[0] !== lastMember || raw[1] !== lastUri) {
-          frames.push(read ? read.frame(false) : frame(raw[0], raw[1], raw[2], raw[3], false));
-          lastMember = raw[0];
-          lastUri = raw[1];
-        }
-      }
-    }
-    // Past MAX_FRAMES lines the whole parse counts instead of reading: let it decide.
-    if (++lines > MAX_FRAMES) return undefined;
-    at = text.indexOf(marker, end);
+/** ParseOptions.enough's count: runs of in-app frames with the same file (any case) and function. */
+class InAppRuns {
+  private count = 0;
+  private file: string | undefined;
+  private fn: string | undefined;
+  done = false;
+
+  constructor(private readonly enough: number | undefined) {}
+
+  add(f: DartFrame): void {
+    if (this.enough === undefined || this.done) return;
+    const file = f.file.toLowerCase();
+    if (file === this.file && f.function === this.fn) return;
+    this.file = file;
+    this.fn = f.function;
+    this.done = ++this.count >= this.enough;
   }
-  return frames;
 }
 
+/** No obfuscated frame (` abs `) nor header from `from` on. */
+const cannotObfuscate = (text: string, from: number) =>
+  text.indexOf(' abs ', from) === -1 && text.indexOf('*** ***', from) === -1;
+
 /** The line without a trailing `<asynchronous suspension>` or Chain gap, when it has one. */
-function gluedGap(line: string): string | undefined {
+export function gluedGap(line: string): string | undefined {
   if (line.endsWith(ASYNC_SUSPENSION)) return line.slice(0, -ASYNC_SUSPENSION.length).trimEnd();
   const at = line.indexOf(CHAIN_GAP);
   if (at > 0 && /^={5,} asynchronous gap =*$/.test(line.slice(at))) return line.slice(0, at).trimEnd();

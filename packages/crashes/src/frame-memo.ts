@@ -13,11 +13,38 @@ export class FrameLineMemo {
   private readonly vm = new Map<string, LineRead>();
   private readonly other = new Map<string, LineRead>();
 
+  /** In-app frames by the text of a trace's in-app lines (inAppFramesByPackage), never changed. */
+  private readonly regions = new Map<string, readonly DartFrame[]>();
+
   constructor(
     /** The packages `inApp` is for (the trace cache's). */
     readonly appPackages: readonly string[],
     private readonly limit = 16_384,
   ) {}
+
+  /**
+   * The frames read from these lines before (the text from a trace's first in-app line to its
+   * last: inAppFramesByPackage reads nothing else), if kept.
+   */
+  region(text: string): readonly DartFrame[] | undefined {
+    return this.regions.get(text);
+  }
+
+  /** Keeps the frames read from these lines; what to use: the kept array, or `frames` when not kept. */
+  keepRegion(text: string, frames: readonly DartFrame[]): readonly DartFrame[] {
+    if (text.length > MAX_REGION) return frames;
+    // A quarter of the lines' limit: a region holds a few lines, each kept once by the line maps.
+    if (this.regions.size >= this.limit >> 2) this.regions.clear();
+    const kept = frames.slice();
+    this.regions.set(ownCopy(text), kept);
+    keptRegions.add(kept);
+    return kept;
+  }
+
+  /** True for an array of frames region() hands out: shared by every trace with those lines. */
+  isKept(frames: readonly DartFrame[]): boolean {
+    return keptRegions.has(frames);
+  }
 
   /**
    * A trimmed line as read: its frame; null when it is no frame; undefined when the memo does not
@@ -57,6 +84,8 @@ export class FrameLineMemo {
 
 /** Longer lines are read every time: keeping them would cost more memory than it saves. */
 const MAX_KEY = 512;
+/** Regions (several in-app lines) longer than this are read every time, for the same reason. */
+const MAX_REGION = 2048;
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**
@@ -67,6 +96,15 @@ const ownCopy = (text: string) => `${text} `.slice(0, -1);
 
 /** A frame made by the memo: it knows whether it is in-app (for the memo's packages). */
 export type MemoFrame = DartFrame & { readonly inApp: boolean };
+
+/** Every array of frames a memo keeps for a region: never changed. */
+const keptRegions = new WeakSet<readonly DartFrame[]>();
+
+/** Every frame a memo made: shared by all the reports that print its line, never changed. */
+const memoFrames = new WeakSet<object>();
+
+/** True for a frame a FrameLineMemo made (one object for every report that prints its line). */
+export const isMemoFrame = (frame: object): boolean => memoFrames.has(frame);
 
 /** One distinct frame line, read. */
 export class LineRead {
@@ -87,6 +125,8 @@ export class LineRead {
 
   private make(afterAsyncGap: boolean): MemoFrame {
     const [member, uri, lineNo, col] = this.raw;
-    return Object.assign(frame(member, uri, lineNo, col, afterAsyncGap), { inApp: this.inApp });
+    const made = Object.assign(frame(member, uri, lineNo, col, afterAsyncGap), { inApp: this.inApp });
+    memoFrames.add(made);
+    return made;
   }
 }

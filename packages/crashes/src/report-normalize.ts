@@ -1,6 +1,5 @@
 import {
   basename,
-  inAppFramesByPackage,
   isInAppUri,
   normalizeFunction,
   packageOf,
@@ -8,6 +7,7 @@ import {
   type DartFrame,
 } from './dart-stack';
 import type { CrashReport } from './crash-report-schema';
+import { inAppFramesByPackage } from './in-app-frames';
 import { BUILD_NUMBER, isCrashReport, PLATFORMS, TYPE_NAME, VERSION } from './report-checks';
 import { FrameLineMemo, type MemoFrame } from './frame-memo';
 import { isSentryEvent } from './sentry-checks';
@@ -59,6 +59,9 @@ export type Normalized = { crash: Crash } | { rejected: string };
  * of a trace is read and dropped.
  */
 export const SAMPLE_FRAMES = 5;
+
+/** In-app frames a fingerprint reads at most (fingerprint.ts): a trace is read no further. */
+export const MAX_FINGERPRINT_FRAMES = 7;
 
 /** Messages are cut here before any pattern sees them: nothing longer helps a human or a group. */
 export const MAX_MESSAGE = 8192;
@@ -144,6 +147,9 @@ export class TraceCache {
   private inAppOnly(text: string): ParsedTrace | undefined {
     const frames = inAppFramesByPackage(text, this.appPackages, this.lines);
     if (!frames) return undefined;
+    // The memo's array for these lines, of its frames (which know they are in-app): shared as is.
+    if (this.lines.isKept(frames) && frames.every((f) => 'inApp' in f))
+      return { obfuscated: false, inAppOnly: true, frames: frames as readonly MemoFrame[], shared: true };
     return { obfuscated: false, inAppOnly: true, frames: frames.map((f) => this.frameOf(f)) };
   }
 
@@ -168,6 +174,7 @@ export class TraceCache {
       compactFor: this.appPackages,
       keepTop: this.keepTop,
       memo: this.lines,
+      enough: MAX_FINGERPRINT_FRAMES,
     });
     return {
       obfuscated: trace.obfuscated,

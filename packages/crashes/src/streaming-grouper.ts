@@ -1,4 +1,5 @@
-import { fingerprintCrash, groupTitle, type Fingerprint } from './fingerprint';
+import { groupTitle, type Fingerprint } from './fingerprint';
+import { FingerprintMemo } from './fingerprint-memo';
 import type { CrashGroup, CriticalReason, Grouping, GroupingOptions, Trend } from './groups';
 import type { bySchema } from './normalize';
 import {
@@ -51,6 +52,8 @@ export class StreamingGrouper {
   /** Per parsed trace (shared by the trace cache) and exception type. */
   private readonly fingerprints = new WeakMap<readonly Frame[], Map<string, Fingerprint>>();
   private readonly traces: TraceCache;
+  /** Fingerprints by exception type and in-app frame keys, for traces the cache does not share. */
+  private readonly paths: FingerprintMemo;
   /** The schemas' verdict (normalize.ts), once loaded. */
   protected schema: typeof bySchema | undefined;
   private waiting: Waiting[] = [];
@@ -69,6 +72,7 @@ export class StreamingGrouper {
     this.appPackage = options.appPackages[0] ?? '';
     this.sampleSize = options.sampleFrames ?? 5;
     this.traces = new TraceCache(options.appPackages, undefined, this.sampleSize);
+    this.paths = new FingerprintMemo(this.appPackage);
   }
 
   /** One record's text (an NDJSON line or a JSON array element). */
@@ -216,7 +220,7 @@ export class StreamingGrouper {
     const byType = crash.sharedFrames ? this.fingerprints.get(crash.frames) : undefined;
     const cached = byType?.get(crash.type);
     if (cached) return cached;
-    const fp = fingerprintCrash(crash, this.appPackage);
+    const fp = this.paths.of(crash);
     // A message-based fingerprint depends on the message too: never cache those. Frames of a
     // Sentry event belong to that event alone: keyed on them, the weak map would only grow.
     if (fp.basis === 'frames' && crash.sharedFrames) {

@@ -26,7 +26,25 @@ export function versionLabel(appVersion: string, buildNumber: string): string {
 /** Versions are validated to at most 64 characters; anything longer compares by its start. */
 const MAX_VERSION = 64;
 
-function split(v: string): (number | string)[] {
+/**
+ * Split versions by their text (bounded): a large export compares the same few versions for
+ * nearly every report, and splitting them each time cost more than the rest of grouping a report.
+ * The parts are never changed once made.
+ */
+const splits = new Map<string, readonly (number | string)[]>();
+const MAX_SPLITS = 4096;
+
+function split(v: string): readonly (number | string)[] {
+  let parts = splits.get(v);
+  if (parts === undefined) {
+    parts = splitOnce(v);
+    if (splits.size >= MAX_SPLITS) splits.clear();
+    splits.set(v, parts);
+  }
+  return parts;
+}
+
+function splitOnce(v: string): (number | string)[] {
   const [core = '', pre] = v.slice(0, MAX_VERSION).split(/[-]/, 2);
   const parts: (number | string)[] = core.split(/[.+]/).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   // A pre-release sorts before its release: `2.4.0-beta` < `2.4.0`.
