@@ -1,22 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { realisticCorpusLines } from '@sre-toolkit/testkit';
-import { SCRUB_STEPS, scrub, scrubPemBlocks, traitsOf } from '../src/scrub';
+import { SCRUB_STEPS, runScrubStep, scrub, scrubPemBlocks, traitsOf } from '../src/scrub';
 
 /** Every step on every text, as the scrubber ran before it learned to skip steps. */
 function scrubEveryStep(text: string): string {
-  let out = scrubPemBlocks(text);
-  for (const { run } of SCRUB_STEPS) {
-    if (typeof run === 'function') out = run(out);
-    else {
-      const [pattern, replacement] = run;
-      out =
-        typeof replacement === 'string'
-          ? out.replace(pattern, replacement)
-          : out.replace(pattern, replacement);
-    }
-  }
-  return out;
+  return SCRUB_STEPS.reduce((out, step) => runScrubStep(step, out), scrubPemBlocks(text));
 }
 
 /** What each step's condition reads: pieces that come near every one of them. */

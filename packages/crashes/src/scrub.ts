@@ -235,21 +235,24 @@ export function traitsOf(text: string): Traits {
 
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
+/** One step of the scrubber on `text`, whatever its condition says. */
+export function runScrubStep(step: Step, text: string): string {
+  const run = step.run;
+  if (typeof run === 'function') return run(text);
+  const [pattern, replacement] = run;
+  // Two calls only for String.replace's overloads (a string, or a function, as replacement).
+  return typeof replacement === 'string'
+    ? text.replace(pattern, replacement)
+    : text.replace(pattern, replacement);
+}
+
 export function scrub(text: string): string {
   let out = scrubPemBlocks(text);
   let traits = traitsOf(out);
   for (const step of SCRUB_STEPS) {
     if (step.when && !step.when(traits, out)) continue;
     const before = out;
-    const run = step.run;
-    if (typeof run === 'function') out = run(out);
-    else {
-      const [pattern, replacement] = run;
-      out =
-        typeof replacement === 'string'
-          ? out.replace(pattern, replacement)
-          : out.replace(pattern, replacement);
-    }
+    out = runScrubStep(step, out);
     if (out !== before) traits = traitsOf(out);
   }
   return out;
