@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDiscordServer, type DiscordServer } from '@sre-toolkit/testkit';
+import { sampleCrashReport, startDiscordServer, type DiscordServer } from '@sre-toolkit/testkit';
 
 /** The two webhooks the digest posts to: the digest's channel and #alerts. */
 export const DIGEST_HOOK = { id: '223344556677889900', token: 'digest_TOKEN-abc_123' };
@@ -12,20 +12,8 @@ export const ALERT_HOOK = { id: '334455667788990011', token: 'alerts_TOKEN-def_4
 export const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
 
 /** A valid report an hour old (one frame of the app's own code), with `extra` laid over it. */
-export const crashReport = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  type: 'StateError',
-  message: 'Bad state',
-  stackTrace: '#0      Feature.run (package:mara/src/feature.dart:10:5)',
-  fatal: true,
-  source: 'zone',
-  platform: 'android',
-  appVersion: '2.4.0',
-  buildNumber: '88',
-  osVersion: 'Android 14',
-  device: 'Pixel 8',
-  timestamp: ago(3_600_000),
-  ...extra,
-});
+export const crashReport = (extra: Record<string, unknown> = {}): Record<string, unknown> =>
+  sampleCrashReport(extra);
 
 export interface DigestSandbox {
   /** The Discord stand-in, reset before each test with both webhooks added. */

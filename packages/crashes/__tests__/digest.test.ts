@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { crashCorpusLines, DAY, HOUR, validateWebhookBody } from '@sre-toolkit/testkit';
+import { crashCorpusLines, DAY, HOUR, sampleCrashReport, validateWebhookBody } from '@sre-toolkit/testkit';
 import { toDigest, windowLabel } from '../src/digest';
 import { alertMessages, digestMessages } from '../src/digest-messages';
 import { digestMarkdown } from '../src/digest-summary';
@@ -36,19 +36,16 @@ function manyGroups(n: number) {
     minEvents: 10,
   });
   for (let i = 0; i < n; i++) {
-    g.addValue({
-      type: `Error${i}`,
-      message: `${'a long explanation of what went wrong '.repeat(8)}#${'x'.repeat(i)}`,
-      stackTrace: `#0      Bug${i}.run (package:mara/src/bug_${i}.dart:1:1)`,
-      fatal: true,
-      source: 'zone',
-      platform: 'android',
-      appVersion: '2.4.0',
-      buildNumber: '88',
-      osVersion: 'Android 14',
-      device: 'Pixel 8',
-      timestamp: new Date(NOW - HOUR).toISOString(),
-    });
+    g.addValue(
+      sampleCrashReport(
+        {
+          type: `Error${i}`,
+          message: `${'a long explanation of what went wrong '.repeat(8)}#${'x'.repeat(i)}`,
+          stackTrace: `#0      Bug${i}.run (package:mara/src/bug_${i}.dart:1:1)`,
+        },
+        NOW,
+      ),
+    );
   }
   return toDigest(g.result(), true);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { crashCorpusLines, realisticCorpusLines } from '@sre-toolkit/testkit';
+import { sampleCorpusTraces } from '@sre-toolkit/testkit';
 import { parseDartStackTrace, type DartFrame } from '../src/dart-stack';
 import { inAppFramesByPackage } from '../src/in-app-frames';
 import { FrameLineMemo } from '../src/frame-memo';
@@ -11,17 +11,7 @@ const APP = ['mara'];
 const parts = (frames: readonly DartFrame[]) =>
   frames.map((f) => [f.member, f.function, f.uri, f.package, f.file, f.line, f.column, f.afterAsyncGap]);
 
-function traces(): string[] {
-  const out: string[] = [];
-  for (const line of [
-    ...realisticCorpusLines({ now: NOW, reports: 3000 }),
-    ...[...crashCorpusLines({ now: NOW })].slice(0, 400),
-  ]) {
-    const r = JSON.parse(line) as { stackTrace?: unknown };
-    if (typeof r.stackTrace === 'string') out.push(r.stackTrace);
-  }
-  return out;
-}
+const traces = (): string[] => sampleCorpusTraces(NOW);
 
 describe('FrameLineMemo', () => {
   const all = traces();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { corpusExpectations, crashCorpusLines, DAY, HOUR } from '@sre-toolkit/testkit';
+import { corpusExpectations, crashCorpusLines, DAY, HOUR, sampleCrashReport } from '@sre-toolkit/testkit';
 import { CrashGrouper, type GroupingOptions } from '../src/groups';
 
 const NOW = Date.parse('2026-11-28T06:00:00Z');
@@ -12,20 +12,16 @@ const options: GroupingOptions = {
 };
 
 const trace = (fn: string) => `#0      ${fn} (package:mara/src/${fn.toLowerCase()}.dart:10:3)`;
-const report = (fn: string, hoursAgo: number, extra: Record<string, unknown> = {}) => ({
-  type: 'StateError',
-  message: 'Bad state',
-  stackTrace: trace(fn),
-  fatal: false,
-  source: 'zone',
-  platform: 'android',
-  appVersion: '2.4.0',
-  buildNumber: '88',
-  osVersion: 'Android 14',
-  device: 'Pixel 8',
-  timestamp: new Date(NOW - hoursAgo * HOUR).toISOString(),
-  ...extra,
-});
+const report = (fn: string, hoursAgo: number, extra: Record<string, unknown> = {}) =>
+  sampleCrashReport(
+    {
+      stackTrace: trace(fn),
+      fatal: false,
+      timestamp: new Date(NOW - hoursAgo * HOUR).toISOString(),
+      ...extra,
+    },
+    NOW,
+  );
 
 function group(values: unknown[], opts: Partial<GroupingOptions> = {}) {
   const g = new CrashGrouper({ ...options, ...opts });

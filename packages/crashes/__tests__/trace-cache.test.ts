@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { crashCorpusLines, realisticCorpusLines } from '@sre-toolkit/testkit';
+import { sampleCorpusTraces } from '@sre-toolkit/testkit';
 import { isInAppUri, parseDartStackTrace, type DartFrame } from '../src/dart-stack';
 import { inAppFramesByPackage } from '../src/in-app-frames';
 import { fingerprintCrash } from '../src/fingerprint';
@@ -10,17 +10,7 @@ const APP = ['mara'];
 const parts = (frames: readonly DartFrame[] | readonly Frame[]) =>
   frames.map((f) => [f.function, f.uri, f.package, f.file, f.line, f.column]);
 
-function traces(): string[] {
-  const out: string[] = [];
-  for (const line of [
-    ...realisticCorpusLines({ now: NOW, reports: 3000 }),
-    ...[...crashCorpusLines({ now: NOW })].slice(0, 400),
-  ]) {
-    const r = JSON.parse(line) as { stackTrace?: unknown };
-    if (typeof r.stackTrace === 'string') out.push(r.stackTrace);
-  }
-  return out;
-}
+const traces = (): string[] => sampleCorpusTraces(NOW);
 
 const crashOf = (
   frames: readonly Frame[],

@@ -10,6 +10,7 @@ export {
   crashCorpusLines,
   realisticCorpusLines,
 } from './crash-corpus';
+export { sampleCorpusTraces, sampleCrashReport } from './crash-sample';
 export {
   DISCORD_DEFAULTS,
   type DiscordServer,
