@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
 import {
+  runAction,
   startDiscordServer,
   startGitHubServer,
   type Conclusion,
@@ -112,3 +113,44 @@ export function useStandIns(): { readonly discord: DiscordServer; readonly gh: G
   });
   return servers;
 }
+
+/** A workflow whose file (`text`, on the default branch) has a schedule, in `state`. */
+export function addScheduledWorkflow(
+  gh: GitHubServer,
+  name: string,
+  text: string,
+  state: 'active' | 'disabled_inactivity' | 'disabled_manually' = 'active',
+) {
+  const wf = gh.addWorkflow({ name, path: `${name}.yml`, state });
+  gh.putFile(wf.path, text);
+  return wf;
+}
+
+/** `count` scheduled runs of `workflow`, `everyMinutes` apart, the newest `minutesAgo` before now. */
+export function addScheduledRuns(
+  gh: GitHubServer,
+  workflow: string,
+  count: number,
+  minutesAgo: number,
+  everyMinutes = 15,
+  conclusion: Conclusion = 'success',
+): void {
+  for (let i = count - 1; i >= 0; i--)
+    gh.addRun({
+      workflow,
+      event: 'schedule',
+      conclusion,
+      createdAt: new Date(Date.now() - (minutesAgo + i * everyMinutes) * 60_000),
+    });
+}
+
+/** A scheduled scan through the bundle against `servers`, posting to the Discord stand-in. */
+export const scheduledScan = (
+  servers: { readonly discord: DiscordServer; readonly gh: GitHubServer },
+  inputs: Record<string, string> = {},
+) =>
+  runAction('repeated-failure-detector', {
+    ...scheduleEvent,
+    env: envFor(servers.gh),
+    inputs: { 'webhook-url': servers.discord.webhookUrl(), ...inputs },
+  });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { REPO_ROOT, runAction, type Conclusion, type GitHubServer } from '@sre-toolkit/testkit';
-import { embedsOf, envFor, scheduleEvent, useStandIns } from './fixtures';
+import { REPO_ROOT } from '@sre-toolkit/testkit';
+import { addScheduledRuns, addScheduledWorkflow, embedsOf, scheduledScan, useStandIns } from './fixtures';
 
 /**
  * What silent monitors cost through the bundle (issue #14: at most one request per scheduled
@@ -27,41 +27,10 @@ const WEEKLY = [
   '',
 ].join('\n');
 
-function scheduled(
-  gh: GitHubServer,
-  name: string,
-  text: string,
-  state: 'active' | 'disabled_inactivity' | 'disabled_manually' = 'active',
-) {
-  const wf = gh.addWorkflow({ name, path: `${name}.yml`, state });
-  gh.putFile(wf.path, text);
-  return wf;
-}
+const scheduled = addScheduledWorkflow;
+const runs = addScheduledRuns;
 
-/** Scheduled runs of `workflow`, `everyMinutes` apart, the newest `minutesAgo` before now. */
-function runs(
-  gh: GitHubServer,
-  workflow: string,
-  count: number,
-  minutesAgo: number,
-  everyMinutes = 15,
-  conclusion: Conclusion = 'success',
-) {
-  for (let i = count - 1; i >= 0; i--)
-    gh.addRun({
-      workflow,
-      event: 'schedule',
-      conclusion,
-      createdAt: new Date(Date.now() - (minutesAgo + i * everyMinutes) * MINUTE),
-    });
-}
-
-const scan = (inputs: Record<string, string> = {}) =>
-  runAction('repeated-failure-detector', {
-    ...scheduleEvent,
-    env: envFor(servers.gh),
-    inputs: { 'webhook-url': servers.discord.webhookUrl(), ...inputs },
-  });
+const scan = (inputs: Record<string, string> = {}) => scheduledScan(servers, inputs);
 
 const titles = () => servers.discord.received.flatMap((m) => embedsOf(m.body).map((e) => e.title));
 

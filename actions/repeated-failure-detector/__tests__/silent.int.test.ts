@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { REPO_ROOT, runAction, type Conclusion, type GitHubServer } from '@sre-toolkit/testkit';
-import { embedsOf, envFor, scheduleEvent, seedRuns, useStandIns, workflowRunEvent } from './fixtures';
+import {
+  addScheduledRuns,
+  addScheduledWorkflow,
+  embedsOf,
+  envFor,
+  scheduledScan,
+  seedRuns,
+  useStandIns,
+  workflowRunEvent,
+} from './fixtures';
 
 /**
  * Silent monitors through the bundle: a scheduled workflow that is disabled, stopped running, or
@@ -10,43 +19,19 @@ import { embedsOf, envFor, scheduleEvent, seedRuns, useStandIns, workflowRunEven
  */
 
 const servers = useStandIns();
-const MINUTE = 60_000;
 
 /** This repository's own health-check workflow: every 15 minutes (`7,22,37,52 * * * *`). */
 const HEALTH_CHECK = readFileSync(join(REPO_ROOT, '.github/workflows/health-check.yml'), 'utf8');
 
 /** health-check with its file on the default branch. */
-function addHealthCheck(
-  gh: GitHubServer,
-  state: 'active' | 'disabled_inactivity' | 'disabled_manually' = 'active',
-) {
-  const wf = gh.addWorkflow({ name: 'health-check', path: 'health-check.yml', state });
-  gh.putFile(wf.path, HEALTH_CHECK);
-  return wf;
-}
+const addHealthCheck = (gh: GitHubServer, state?: 'active' | 'disabled_inactivity' | 'disabled_manually') =>
+  addScheduledWorkflow(gh, 'health-check', HEALTH_CHECK, state);
 
 /** Scheduled runs of health-check every 15 minutes, the newest `minutesAgo` before now. */
-function scheduledRuns(
-  gh: GitHubServer,
-  count: number,
-  minutesAgo: number,
-  conclusion: Conclusion = 'success',
-) {
-  for (let i = count - 1; i >= 0; i--)
-    gh.addRun({
-      workflow: 'health-check',
-      event: 'schedule',
-      conclusion,
-      createdAt: new Date(Date.now() - (minutesAgo + i * 15) * MINUTE),
-    });
-}
+const scheduledRuns = (gh: GitHubServer, count: number, minutesAgo: number, conclusion?: Conclusion) =>
+  addScheduledRuns(gh, 'health-check', count, minutesAgo, 15, conclusion);
 
-const scan = (inputs: Record<string, string> = {}) =>
-  runAction('repeated-failure-detector', {
-    ...scheduleEvent,
-    env: envFor(servers.gh),
-    inputs: { 'webhook-url': servers.discord.webhookUrl(), ...inputs },
-  });
+const scan = (inputs: Record<string, string> = {}) => scheduledScan(servers, inputs);
 
 const titles = () => servers.discord.received.flatMap((m) => embedsOf(m.body).map((e) => e.title));
 const contentReads = () => servers.gh.requests.filter((r) => r.path.includes('/contents/'));
