@@ -101,7 +101,8 @@ export async function checkHealth(
   options: HealthCheckOptions,
 ): Promise<HealthCheck> {
   const now = rt.now();
-  // The state and the maintenance issues are read while the targets are probed.
+  // The state, the maintenance issues and the open incidents are read while the targets are probed.
+  options.store?.prefetch?.();
   const readStarted = performance.now();
   let readMs = 0;
   const stateRead = options.memory?.store.read(now).then((r) => {
