@@ -135,4 +135,33 @@ describe('run', () => {
     expect(events.filter((e) => e.startsWith('failed') || e.startsWith('warning'))).toEqual([]);
     expect(outputs.down).toBe('0');
   });
+
+  it('starts reading the open incidents before the first target is probed', async () => {
+    const { rt } = recorder({ ...defaults, targets: 'https://a.example.com\nhttps://b.example.com' });
+    const order: string[] = [];
+    const store: IncidentStore = {
+      prefetch: () => void order.push('prefetch'),
+      findOpen: async () => {
+        order.push('findOpen');
+        return new Map();
+      },
+      open: async () => ({ number: 1, url: '' }),
+      update: async () => undefined,
+      close: async () => undefined,
+    };
+    await run(rt, {
+      attempt: async (): Promise<AttemptOutcome> => {
+        order.push('attempt');
+        return {
+          kind: 'response',
+          status: 200,
+          contentType: 'text/plain',
+          body: 'ok',
+          timings: { total: 5 },
+        };
+      },
+      store,
+    });
+    expect(order).toEqual(['prefetch', 'attempt', 'attempt', 'findOpen']);
+  });
 });

@@ -9,6 +9,8 @@ import type { Outage, Uptime } from './state';
 export interface IncidentStore {
   /** The open incident of each target that has one. */
   findOpen(targets: readonly string[]): Promise<Map<string, OpenIncident>>;
+  /** Starts the read findOpen makes next, so that it runs while the targets are probed. */
+  prefetch?(): void;
   open(
     key: string,
     title: string,

@@ -1,4 +1,5 @@
-import vm from 'node:vm';
+import { createRequire } from 'node:module';
+import type Vm from 'node:vm';
 import { oneLine } from '@sre-toolkit/action';
 
 /**
@@ -108,7 +109,9 @@ export function checkText(expectation: TextExpectation, body: string): string | 
 /** How long one expect-text match may run before it is stopped and the target counted as failing. */
 export const REGEX_TIME_LIMIT_MS = 250;
 
-let regexContext: vm.Context | undefined;
+let regexContext: Vm.Context | undefined;
+// node:vm is loaded by the first regex expect-text: most runs have none (~0.5 ms of start-up).
+let vm: typeof Vm | undefined;
 
 /**
  * Runs a pattern inside a vm context with a timeout: V8 interrupts a backtracking match there, so
@@ -116,6 +119,7 @@ let regexContext: vm.Context | undefined;
  * nested quantifiers above cannot catch every such shape) can hang the run.
  */
 export function testWithin(regex: RegExp, text: string, limitMs: number): boolean | 'timed out' {
+  vm ??= createRequire(import.meta.url)('node:vm') as typeof Vm;
   regexContext ??= vm.createContext({ re: null, text: '' });
   regexContext.re = regex;
   regexContext.text = text;

@@ -32,11 +32,21 @@ export function githubIncidentStore(
       body: '',
       state: {},
     };
+  const list = () =>
+    explained('reading incident issues', () =>
+      listIncidentIssues(client, { ...ref, label: repo.label, keyPrefix: 'health-probe:' }),
+    );
+  let listing: ReturnType<typeof list> | undefined;
   return {
+    prefetch() {
+      listing ??= list();
+      // A failure is findOpen's to report, when it takes the listing.
+      listing.catch(() => undefined);
+    },
     async findOpen(targets) {
-      const all = await explained('reading incident issues', () =>
-        listIncidentIssues(client, { ...ref, label: repo.label, keyPrefix: 'health-probe:' }),
-      );
+      const read = listing ?? list();
+      listing = undefined;
+      const all = await read;
       const open = new Map<string, OpenIncident>();
       for (const target of targets) {
         const issue = all.get(incidentKey(target));

@@ -12,6 +12,7 @@ import {
   type TargetFacts,
 } from './alerts';
 import type { ProbeContext } from './alert-context';
+import { monotonicMs } from './clock';
 import { httpClient, type Attempt } from './http-attempt';
 import type { IncidentContext } from './incidents';
 import { maintenanceOf, type MaintenanceIssue, type MaintenanceWindow } from './maintenance';
@@ -101,11 +102,12 @@ export async function checkHealth(
   options: HealthCheckOptions,
 ): Promise<HealthCheck> {
   const now = rt.now();
-  // The state and the maintenance issues are read while the targets are probed.
-  const readStarted = performance.now();
+  // The state, the maintenance issues and the open incidents are read while the targets are probed.
+  options.store?.prefetch?.();
+  const readStarted = monotonicMs();
   let readMs = 0;
   const stateRead = options.memory?.store.read(now).then((r) => {
-    readMs = Math.round(performance.now() - readStarted);
+    readMs = Math.round(monotonicMs() - readStarted);
     return r;
   });
   const issuesRead = options.maintenance?.issues?.().then(
@@ -254,9 +256,9 @@ async function saveState(
   now: Date,
   readMs: number,
 ): Promise<boolean> {
-  const started = performance.now();
+  const started = monotonicMs();
   const written = await store.write(change, now);
-  const writeMs = Math.round(performance.now() - started);
+  const writeMs = Math.round(monotonicMs() - started);
   if (written.kind === 'failed') {
     rt.warning(written.warning, 'Health state');
     return false;

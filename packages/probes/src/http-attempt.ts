@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import type * as Https from 'node:https';
 import { createRequire } from 'node:module';
 import type { TLSSocket } from 'node:tls';
+import { monotonicMs } from './clock';
 
 /** Milliseconds from the start of the attempt to each phase; absent when the phase did not happen. */
 export interface PhaseTimings {
@@ -73,8 +74,8 @@ export function httpClient(options: HttpClientOptions): { attempt: Attempt; clos
       const url = new URL(req.url);
       const secure = url.protocol === 'https:';
       const client = secure ? secureClient() : { module: http, agent: plainAgent };
-      const started = performance.now();
-      const since = () => Math.round(performance.now() - started);
+      const started = monotonicMs();
+      const since = () => Math.round(monotonicMs() - started);
       const timings: PhaseTimings = { total: 0 };
       let done = false;
       let request: http.ClientRequest | undefined;
