@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { realisticCorpusLines } from '@sre-toolkit/testkit';
-import { ReportChecker, scrubReport } from '../src/accept';
+import { ReportChecker, scrubReport, scrubTraceLine } from '../src/accept';
 import { Memo } from '../src/memo';
 
 const KEY = Buffer.alloc(32, 7);
@@ -56,6 +56,47 @@ describe('the checker with its memos', () => {
         const fresh = scrubReport(JSON.parse(line) as Record<string, unknown>, KEY);
         expect(one.accepted[0]?.line).toBe(JSON.stringify(fresh));
       }
+    }
+  });
+});
+
+describe('the memo of scrubbed trace lines', () => {
+  const reports = [...realisticCorpusLines({ now: Date.now(), reports: 2000, seed: 9 })].map(
+    (l) => JSON.parse(l) as Record<string, unknown>,
+  );
+  // Personal data and secrets in frames and between them, each sent again in later reports.
+  const hostile = [
+    '#0      AuthRepository.signIn (file:///Users/jane/dev/mara/lib/auth.dart:142:9)',
+    'Exception: token=sk_live_abc123 for jane@example.com',
+    '#1      Api.call (https://user:pass@api.example.com/v1/x.dart:12)',
+    '#2      ghp_0123456789abcdefghijABCDEFGHIJ012345.run (package:mara/a.dart:1:2)',
+  ];
+  for (const [i, r] of reports.entries()) {
+    if (i % 7 === 0 && typeof r.stackTrace === 'string')
+      r.stackTrace = `${hostile.join('\n')}\n${r.stackTrace}`;
+  }
+
+  it('gives every trace exactly as scrubbing it afresh, computing each recurring line once', () => {
+    const computed: string[] = [];
+    const traceLines = new Memo((line) => {
+      computed.push(line);
+      return scrubTraceLine(line);
+    }, 100_000);
+    let lines = 0;
+    for (const r of reports) {
+      lines += typeof r.stackTrace === 'string' ? r.stackTrace.split('\n').length : 0;
+      expect(JSON.stringify(scrubReport(r, KEY, { traceLines }))).toBe(JSON.stringify(scrubReport(r, KEY)));
+    }
+    expect(new Set(computed).size).toBe(computed.length);
+    // Obfuscated frames (a load address each) pass the memo by.
+    expect(computed.filter((l) => l.includes(' abs '))).toEqual([]);
+    expect(computed.length).toBeLessThan(lines / 5);
+  });
+
+  it('gives the same traces when its generations turn over all the time', () => {
+    const traceLines = new Memo((line) => scrubTraceLine(line), 16);
+    for (const r of reports) {
+      expect(JSON.stringify(scrubReport(r, KEY, { traceLines }))).toBe(JSON.stringify(scrubReport(r, KEY)));
     }
   });
 });

@@ -97,8 +97,8 @@ export class ReportChecker {
     const key = createSecretKey(typeof pseudonymKey === 'string' ? Buffer.from(pseudonymKey) : pseudonymKey);
     this.key = key;
     this.memos = {
-      traces: new Map(),
       pseudonyms: new Memo((id) => pseudonym(id, key)),
+      traceLines: new Memo((line) => scrubTraceLine(line, scrub)),
     };
   }
 
@@ -165,10 +165,13 @@ export function deeperThan(value: unknown, max: number): boolean {
 
 /** Bounded memos `check` keeps across reports: scrubbing gives the same result with or without them. */
 export interface ScrubMemos {
-  /** Scrubbed stack traces by their text: one bug in one build sends the same trace many times. */
-  readonly traces?: Map<string, string>;
   /** Pseudonyms by user id (the same users crash again and again). */
   readonly pseudonyms?: Memo;
+  /**
+   * Scrubbed trace lines by their text: whole traces seldom recur (a memo of them cost more than it
+   * saved), but their lines are the same frames of the same builds again and again.
+   */
+  readonly traceLines?: Memo;
 }
 
 type Scrub = (text: string) => string;
@@ -196,7 +199,7 @@ export function scrubReport(
     if (typeof v !== 'string') continue;
     copy[key] =
       key === 'stackTrace'
-        ? cachedTrace(v, memos.traces, scrubShort)
+        ? memoTrace(v, memos.traceLines, scrubShort)
         : key === 'message'
           ? scrub(v)
           : scrubShort(v);
@@ -289,16 +292,13 @@ export function pseudonym(id: string, key: Buffer | string | KeyObject): string 
   return `u_${createHmac('sha256', key).update(id).digest('hex').slice(0, 20)}`;
 }
 
-function cachedTrace(trace: string, cache: Map<string, string> | undefined, scrubPart: Scrub): string {
-  if (!cache) return scrubStackTrace(trace, scrubPart);
-  let clean = cache.get(trace);
-  if (clean === undefined) {
-    clean = scrubStackTrace(trace, scrubPart);
-    // Bounded: obfuscated traces differ in every report.
-    if (cache.size >= 2_000) cache.clear();
-    cache.set(trace, clean);
-  }
-  return clean;
+function memoTrace(trace: string, lines: Memo | undefined, scrubPart: Scrub): string {
+  if (!lines) return scrubStackTrace(trace, scrubPart);
+  // Obfuscated frames (`    #05 abs 0000007b… virt …`) hold the process's load address: each
+  // comes once, and would only push the recurring lines out of the memo.
+  return scrubStackTraceWith(trace, (line) =>
+    line.includes(' abs ') ? scrubTraceLine(line, scrubPart) : lines.get(line),
+  );
 }
 
 /**
@@ -307,15 +307,22 @@ function cachedTrace(trace: string, cache: Map<string, string> | undefined, scru
  * key-value pair `auth…: 42` and filter the location away, changing the frame and its fingerprint.
  */
 export function scrubStackTrace(trace: string, scrubPart: Scrub = scrub): string {
-  return trace
-    .split('\n')
-    .map((line) => {
-      const open = line.lastIndexOf(' (');
-      if (!line.startsWith('#') || open === -1 || !line.endsWith(')')) return scrubPart(line);
-      const inner = line.slice(open + 2, -1);
-      const loc = /(?::\d{1,9}){1,2}$/.exec(inner)?.[0] ?? '';
-      const uri = inner.slice(0, inner.length - loc.length);
-      return `${scrubPart(line.slice(0, open))} (${scrubPart(uri)}${loc})`;
-    })
-    .join('\n');
+  return scrubStackTraceWith(trace, (line) => scrubTraceLine(line, scrubPart));
+}
+
+/** A trace scrubbed line by line with `scrubLine` (`scrubTraceLine`, or a memo of it). */
+function scrubStackTraceWith(trace: string, scrubLine: Scrub): string {
+  const lines = trace.split('\n');
+  for (let i = 0; i < lines.length; i++) lines[i] = scrubLine(lines[i] as string);
+  return lines.join('\n');
+}
+
+/** One line of a trace: a frame's member and URI scrubbed apart (location kept), any other line whole. */
+export function scrubTraceLine(line: string, scrubPart: Scrub = scrub): string {
+  const open = line.lastIndexOf(' (');
+  if (!line.startsWith('#') || open === -1 || !line.endsWith(')')) return scrubPart(line);
+  const inner = line.slice(open + 2, -1);
+  const loc = /(?::\d{1,9}){1,2}$/.exec(inner)?.[0] ?? '';
+  const uri = inner.slice(0, inner.length - loc.length);
+  return `${scrubPart(line.slice(0, open))} (${scrubPart(uri)}${loc})`;
 }
