@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { type Crash, normalizeReport, scrub, TraceCache } from '@sre-toolkit/crashes';
-import { Memo } from './memo';
+import { KeyNames, type KeyName, Memo } from './memo';
 
 /** A client's offline queue flushes at most this many reports in one request. */
 export const MAX_BATCH = 100;
@@ -102,6 +102,7 @@ export class ReportChecker {
     this.memos = {
       pseudonyms: new Memo((id) => pseudonym(id, key), 16_384),
       traceLines: new Memo((line) => scrubTraceLine(line, scrub), 8_192),
+      keys: new KeyNames(readKey),
     };
   }
 
@@ -175,6 +176,8 @@ export interface ScrubMemos {
    * saved), but their lines are the same frames of the same builds again and again.
    */
   readonly traceLines?: Memo;
+  /** Sentry events' key names, scrubbed, and whether each names a secret. */
+  readonly keys?: KeyNames;
 }
 
 type Scrub = (text: string) => string;
@@ -194,7 +197,11 @@ export function scrubReport(
   // nothing a step looks for, and the scrubber sees that in one pass over them, for less than a
   // memo's lookup and copy cost (a memo of them was 5–6 µs a report slower, measured).
   const scrubShort: Scrub = scrub;
-  if ('exception' in report) return scrubSentryEvent(report, pseudonymOf, scrubShort);
+  if ('exception' in report) {
+    const keys = memos.keys;
+    const keyOf: KeyOf = keys ? (k) => keys.get(k) : readKey;
+    return scrubSentryEvent(report, pseudonymOf, scrubShort, keyOf);
+  }
   const copy: Record<string, unknown> = {};
   for (const key of APP_FIELDS) if (Object.hasOwn(report, key)) copy[key] = report[key];
   for (const key of APP_TEXT) {
@@ -212,25 +219,31 @@ export function scrubReport(
 }
 
 type PseudonymOf = (id: string) => string;
+type KeyOf = (key: string) => KeyName;
+
+/** A key name as stored (scrubbed), and whether its value is a secret to replace whole. */
+const readKey = (key: string): KeyName => ({ name: scrub(key), secret: SECRET_KEY.test(key) });
 
 function scrubSentryEvent(
   event: Record<string, unknown>,
   pseudonymOf: PseudonymOf,
   scrubShort: Scrub,
+  keyOf: KeyOf,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(event)) {
     if (k === '__proto__') continue;
     if (k === 'user' && isObject(v)) {
-      out.user = scrubUser(v, pseudonymOf, scrubShort);
+      out.user = scrubUser(v, pseudonymOf, keyOf);
     } else if (SENTRY_TOP_KEEP.has(k) && isKeptValue(v, SENTRY_TOP_KEEP.get(k) as RegExp)) {
       out[k] = v;
     } else if (k === 'exception') {
-      out[k] = scrubDeep(v, 1, 'exception', scrubShort);
+      out[k] = scrubDeep(v, 1, 'exception', scrubShort, keyOf);
     } else if (k === 'contexts') {
-      out[k] = scrubDeep(v, 1, 'contexts', scrubShort);
+      out[k] = scrubDeep(v, 1, 'contexts', scrubShort, keyOf);
     } else {
-      out[scrubShort(k)] = SECRET_KEY.test(k) ? FILTERED : scrubDeep(v, 1, '', scrubShort);
+      const key = keyOf(k);
+      out[key.name] = key.secret ? FILTERED : scrubDeep(v, 1, '', scrubShort, keyOf);
     }
   }
   return out;
@@ -244,13 +257,13 @@ const isKeptValue = (v: unknown, shape: RegExp) =>
 function scrubUser(
   user: Record<string, unknown>,
   pseudonymOf: PseudonymOf,
-  scrubShort: Scrub,
+  keyOf: KeyOf,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(user)) {
     if (k === '__proto__') continue;
     if (k === 'id' && (typeof v === 'string' || typeof v === 'number')) out.id = pseudonymOf(String(v));
-    else out[scrubShort(k)] = FILTERED;
+    else out[keyOf(k).name] = FILTERED;
   }
   return out;
 }
@@ -260,17 +273,18 @@ function scrubUser(
  * replaced whole. `context` says where we are: version keys inside `contexts` and the exception
  * type keep token values (a version would read as an IP address; a type is a validated name).
  */
-function scrubDeep(value: unknown, depth: number, context: string, scrubShort: Scrub): unknown {
+function scrubDeep(value: unknown, depth: number, context: string, scrubShort: Scrub, keyOf: KeyOf): unknown {
   if (typeof value === 'string') return scrubShort(value);
   if (typeof value !== 'object' || value === null) return value;
   // check() refused anything deeper than MAX_DEPTH; this bounds direct callers as well.
   if (depth > MAX_DEPTH) return FILTERED;
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1, context, scrubShort));
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1, context, scrubShort, keyOf));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === '__proto__') continue;
-    if (SECRET_KEY.test(k)) {
-      out[scrubShort(k)] = FILTERED;
+    const key = keyOf(k);
+    if (key.secret) {
+      out[key.name] = FILTERED;
     } else if (
       context !== '' &&
       SENTRY_TOKEN_KEYS.has(k) &&
@@ -280,7 +294,7 @@ function scrubDeep(value: unknown, depth: number, context: string, scrubShort: S
     ) {
       out[k] = v;
     } else {
-      out[scrubShort(k)] = scrubDeep(v, depth + 1, context, scrubShort);
+      out[key.name] = scrubDeep(v, depth + 1, context, scrubShort, keyOf);
     }
   }
   return out;
