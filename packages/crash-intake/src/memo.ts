@@ -41,3 +41,36 @@ export class Memo {
 
 /** A string of its own (never a view into a larger one): JSON round-trips every string exactly. */
 const copyOf = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
+
+/** A key name as stored (scrubbed), and whether its value is a secret to replace whole. */
+export interface KeyName {
+  readonly name: string;
+  readonly secret: boolean;
+}
+
+/**
+ * Sentry events' key names, read once: the same few dozen (`filename`, `function`, `in_app`, …) in
+ * every event, and JSON.parse hands out key names whose hash V8 has already computed, so a lookup
+ * costs less than scrubbing the name and testing it for a secret. Bounded: names over `maxLength`
+ * characters pass by, and a full map starts over.
+ */
+export class KeyNames {
+  private readonly names = new Map<string, KeyName>();
+
+  constructor(
+    private readonly read: (key: string) => KeyName,
+    private readonly size = 1024,
+    private readonly maxLength = 64,
+  ) {}
+
+  get(key: string): KeyName {
+    let known = this.names.get(key);
+    if (known !== undefined) return known;
+    known = this.read(key);
+    if (key.length > this.maxLength) return known;
+    if (this.names.size >= this.size) this.names.clear();
+    const name = copyOf(key);
+    this.names.set(name, known.name === key ? { name, secret: known.secret } : known);
+    return known;
+  }
+}
