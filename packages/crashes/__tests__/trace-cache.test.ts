@@ -108,4 +108,21 @@ describe('TraceCache (searching for in-app lines, stopping once the fingerprint 
       parseDartStackTrace(deep.join('\n'), { compactFor: APP }).frames.map((f) => f.function),
     ).not.toContain('CartService.apply');
   });
+
+  it('keeps two repeated traces that differ only where its sampled hash does not look', () => {
+    // 1,000 characters: the hash reads every 8th and the last 32, never the second.
+    const body = Array.from({ length: 20 }, (_, i) => `#${i} F${i} (package:mara/a${i}.dart:1:1)`).join('\n');
+    const a = `${body}\n${'x'.repeat(1000 - body.length - 1)}`;
+    const b = `${a[0]}y${a.slice(2)}`;
+    expect([a.length, b.length, a === b]).toEqual([1000, 1000, false]);
+    const cache = new TraceCache(APP, 8);
+    cache.read(a);
+    const keptA = cache.read(a);
+    cache.read(b);
+    const keptB = cache.read(b);
+    expect([keptA.shared, keptB.shared]).toEqual([true, true]);
+    expect(cache.read(a)).toBe(keptA);
+    expect(cache.read(b)).toBe(keptB);
+    expect(keptB).not.toBe(keptA);
+  });
 });

@@ -93,14 +93,15 @@ interface CachedTrace {
  * A trace is kept only the second time it is seen (by a hash sampled from its text): on a varied
  * export most traces occur once, and keeping each of those until the cache fills only fed the
  * garbage collector's old space (peak RSS grew with the input). The hash decides admission
- * alone; a hit is always the same text (a Map keyed by it), so a collision costs a parse, never
+ * alone; a hit is always the same text (confirmed with ===), so a collision costs a parse, never
  * a wrong frame.
  */
 export class TraceCache {
-  // Buckets by length, confirmed with ===: comparing two equal strings is a memcmp, while a Map
-  // keyed by the text hashes every report's fresh copy of it in full. The cache is small (and
-  // admits only repeated traces), so a bucket holds one or two.
-  private readonly byLength = new Map<number, CachedTrace[]>();
+  // Buckets by a hash sampled from the text (sampledHash: its length and ~160 characters),
+  // confirmed with ===: comparing two equal strings is a memcmp, while a Map keyed by the text
+  // hashes every report's fresh copy of it in full. Traces that differ only where the hash does
+  // not look (an async gap moved) share a bucket.
+  private readonly byHash = new Map<number, CachedTrace[]>();
   private size = 0;
   /** Hashes of traces seen once (numbers: no text is kept for them). */
   private readonly seen = new Set<number>();
@@ -117,7 +118,8 @@ export class TraceCache {
 
   /** What grouping needs of a trace: its in-app frames when they can be found by search, else a full read. */
   read(text: string): ParsedTrace {
-    const bucket = this.byLength.get(text.length);
+    const h = sampledHash(text);
+    let bucket = this.byHash.get(h);
     if (bucket) for (const hit of bucket) if (hit.text === text) return hit.parsed;
     const parsed = this.inAppOnly(text) ?? this.parse(text);
     // Obfuscated traces differ in every report (pid, addresses): caching them would only churn.
@@ -125,20 +127,19 @@ export class TraceCache {
     if (this.size >= this.limit) {
       // Full: keep what is there until many misses say the export has moved on to other traces.
       if (++this.missesWhenFull < this.limit * REFILL_AFTER) return parsed;
-      this.byLength.clear();
+      this.byHash.clear();
+      bucket = undefined;
       this.size = 0;
       this.missesWhenFull = 0;
     }
-    const h = sampledHash(text);
     if (!this.seen.has(h)) {
       if (this.seen.size >= MAX_SEEN) this.seen.clear();
       this.seen.add(h);
       return parsed;
     }
     const kept = { ...parsed, shared: true };
-    const list = this.byLength.get(text.length);
-    if (list) list.push({ text, parsed: kept });
-    else this.byLength.set(text.length, [{ text, parsed: kept }]);
+    if (bucket) bucket.push({ text, parsed: kept });
+    else this.byHash.set(h, [{ text, parsed: kept }]);
     this.size++;
     return kept;
   }
