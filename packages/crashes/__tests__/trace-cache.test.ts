@@ -110,7 +110,7 @@ describe('TraceCache (searching for in-app lines, stopping once the fingerprint 
   });
 
   it('keeps two repeated traces that differ only where its sampled hash does not look', () => {
-    // 1,000 characters: the hash reads every 8th and the last 32, never the second.
+    // 1,000 characters: the hash reads every 32nd from the 15th on, never the second.
     const body = Array.from({ length: 20 }, (_, i) => `#${i} F${i} (package:mara/a${i}.dart:1:1)`).join('\n');
     const a = `${body}\n${'x'.repeat(1000 - body.length - 1)}`;
     const b = `${a[0]}y${a.slice(2)}`;

@@ -10,7 +10,7 @@ import type { CrashReport } from './crash-report-schema';
 import { inAppFramesByPackage } from './in-app-frames';
 import { BUILD_NUMBER, isCrashReport, PLATFORMS, TYPE_NAME, VERSION } from './report-checks';
 import { FrameLineMemo, type MemoFrame } from './frame-memo';
-import { isSentryEvent } from './sentry-checks';
+import { isSentryEvent, isSentryEventWithNulls } from './sentry-checks';
 import type { SentryEvent } from './sentry-event-schema';
 
 import { parseIsoTimestamp } from './timestamps';
@@ -97,7 +97,7 @@ interface CachedTrace {
  * a wrong frame.
  */
 export class TraceCache {
-  // Buckets by a hash sampled from the text (sampledHash: its length and ~160 characters),
+  // Buckets by a hash sampled from the text (sampledHash: its length and ~32 characters),
   // confirmed with ===: comparing two equal strings is a memcmp, while a Map keyed by the text
   // hashes every report's fresh copy of it in full. Traces that differ only where the hash does
   // not look (an async gap moved) share a bucket.
@@ -187,15 +187,16 @@ export class TraceCache {
 }
 
 /**
- * FNV-1a over the length, about 128 characters spread over the text and its last 32: a few
- * hundred operations however long the trace. Only for admission to the cache (see TraceCache).
+ * FNV-1a over the length and about 32 characters spread over the text: a few dozen operations
+ * however long the trace (every report's trace is hashed, so this is on the hot path). For the
+ * cache's buckets and admission only (see TraceCache): traces it does not tell apart share a
+ * bucket, and comparing them costs a memcmp each.
  */
 function sampledHash(text: string): number {
   const n = text.length;
   let h = (0x811c9dc5 ^ n) >>> 0;
-  const step = (n >> 7) + 1;
-  for (let i = 0; i < n; i += step) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  for (let i = Math.max(0, n - 32); i < n; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  const step = (n >> 5) + 1;
+  for (let i = n >> 6; i < n; i += step) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   // 30 bits: a small integer to V8, stored in the set without an allocation.
   return h & 0x3fffffff;
 }
@@ -233,6 +234,10 @@ export function normalizeChecked(
   if ('exception' in value) {
     // Sentry writes absent values as `null` (`"function": null`) and, in older events, the
     // exception list bare (`"exception": [...]`): both mean what the protocol's usual shape says.
+    // An event that passes with its nulls is read as it is (fromSentry reads null as absent): a
+    // copy without them cost more than reading the event.
+    const record = value as Record<string, unknown>;
+    if (isSentryEventWithNulls(record)) return fromSentry(record as SentryEvent, appPackages);
     const event = asSentryShape(
       value as Record<string, unknown>,
       text === undefined || text.includes('null'),
@@ -304,6 +309,10 @@ export function fromApp(r: CrashReport, traces: TraceCache): Crash {
   return crash;
 }
 
+/**
+ * An event, read; `null` members read as absent (an event isSentryEventWithNulls passed comes as it
+ * was sent, nulls and all).
+ */
 export function fromSentry(e: SentryEvent, appPackages: readonly string[]): Normalized {
   const values = e.exception.values;
   const last = values[values.length - 1] as (typeof values)[number];
@@ -322,12 +331,12 @@ export function fromSentry(e: SentryEvent, appPackages: readonly string[]): Norm
       file: basename(f.filename ?? uri),
       inApp: f.in_app ?? isInAppUri(uri, appPackages),
     };
-    if (f.lineno !== undefined) frame.line = f.lineno;
-    if (f.colno !== undefined) frame.column = f.colno;
+    if (f.lineno != null) frame.line = f.lineno;
+    if (f.colno != null) frame.column = f.colno;
     frames.push(frame);
   }
   const [version, build] = parseRelease(e.release, e.dist, e.contexts?.app);
-  if (last.type !== undefined && !TYPE_NAME.test(last.type) && !SENTRY_TYPE.test(last.type))
+  if (last.type != null && !TYPE_NAME.test(last.type) && !SENTRY_TYPE.test(last.type))
     return { rejected: 'Sentry event: exception type is not a type name like StateError' };
   const os = (e.contexts?.os?.name ?? '').toLowerCase();
   const userId = e.user?.id;
@@ -337,14 +346,14 @@ export function fromSentry(e: SentryEvent, appPackages: readonly string[]): Norm
     frames,
     sharedFrames: false,
     // Obfuscated Dart events carry instruction addresses and no function names.
-    obfuscated: frames.length === 0 && raw.some((f) => f.instruction_addr !== undefined),
+    obfuscated: frames.length === 0 && raw.some((f) => f.instruction_addr != null),
     fatal: e.level === 'fatal' || last.mechanism?.handled === false,
     // Sentry's own `platform` names the SDK (`other`, `dart`), not a device: unknown systems are `other`.
     platform: (PLATFORMS as readonly string[]).includes(os) ? os : 'other',
     appVersion: version,
     buildNumber: build,
     timestamp: typeof e.timestamp === 'number' ? e.timestamp * 1000 : parseIsoTimestamp(e.timestamp),
-    userId: userId === undefined ? undefined : String(userId),
+    userId: userId == null ? undefined : String(userId),
   };
   return { crash };
 }
@@ -373,8 +382,10 @@ function parseRelease(
     [m?.[1], m?.[2] ?? dist ?? app?.app_build],
     [app?.app_version, app?.app_build ?? dist],
   ];
-  for (const [version, build = ''] of candidates) {
-    if (version !== undefined && VERSION.test(version) && BUILD_NUMBER.test(build)) return [version, build];
+  for (const [version, build] of candidates) {
+    // `null` (an event read with its nulls) is absent, like undefined.
+    if (version != null && VERSION.test(version) && BUILD_NUMBER.test(build ?? ''))
+      return [version, build ?? ''];
   }
   return [UNKNOWN_VERSION, ''];
 }
