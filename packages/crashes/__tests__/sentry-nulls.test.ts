@@ -1,15 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { realisticCorpusLines } from '@sre-toolkit/testkit';
-import { asSentryShape, fromSentry, normalizeChecked, TraceCache } from '../src/report-normalize';
+import {
+  asSentryShape,
+  fromSentry,
+  normalizeChecked,
+  SAMPLE_FRAMES,
+  TraceCache,
+} from '../src/report-normalize';
 import { isSentryEvent } from '../src/sentry-checks';
+import { fingerprintCrash } from '../src/fingerprint';
+import type { Crash } from '../src/report-normalize';
 
 const APP = ['mara'];
 
 /** The plain path: the event copied without its nulls, then checked and read. */
 function copied(value: Record<string, unknown>) {
   const event = asSentryShape(value);
-  return isSentryEvent(event) ? fromSentry(event, APP) : { unchecked: event, sentry: true };
+  return isSentryEvent(event) ? fromSentry(event, APP, SAMPLE_FRAMES) : { unchecked: event, sentry: true };
 }
 
 const event = {
@@ -160,5 +168,25 @@ describe('Sentry events read with their nulls (no copy without them)', () => {
     expect(read).toMatchObject({
       crash: { userId: undefined, appVersion: '2.4.0', buildNumber: '', type: 'Error' },
     });
+  });
+
+  it('keeps the top frames and the in-app ones: the same fingerprint and sample as every frame', () => {
+    let compacted = 0;
+    for (const line of realisticCorpusLines({ now: Date.parse('2026-11-20T12:00:00Z'), reports: 3000 })) {
+      const value = JSON.parse(line) as Record<string, unknown>;
+      if (!('exception' in value)) continue;
+      const event = asSentryShape(value);
+      if (!isSentryEvent(event)) throw new Error('the corpus event does not pass');
+      const all = fromSentry(event, APP);
+      const kept = normalizeChecked(value, APP, new TraceCache(APP), line);
+      if (!('crash' in all) || !('crash' in kept)) throw new Error('not read');
+      const every = all.crash.frames;
+      expect(kept.crash.frames).toStrictEqual(every.filter((f, i) => i < 5 || f.inApp));
+      expect(fingerprintCrash(kept.crash as Crash, 'mara')).toStrictEqual(
+        fingerprintCrash(all.crash, 'mara'),
+      );
+      if (kept.crash.frames.length < every.length) compacted++;
+    }
+    expect(compacted).toBeGreaterThan(50);
   });
 });

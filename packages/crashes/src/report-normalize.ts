@@ -111,7 +111,8 @@ export class TraceCache {
   constructor(
     private readonly appPackages: readonly string[],
     private readonly limit = 512,
-    private readonly keepTop = SAMPLE_FRAMES,
+    /** Top frames every trace keeps (a group's sample); past them, only in-app frames. */
+    readonly keepTop = SAMPLE_FRAMES,
   ) {
     this.lines = new FrameLineMemo(appPackages);
   }
@@ -237,12 +238,12 @@ export function normalizeChecked(
     // An event that passes with its nulls is read as it is (fromSentry reads null as absent): a
     // copy without them cost more than reading the event.
     const record = value as Record<string, unknown>;
-    if (isSentryEventWithNulls(record)) return fromSentry(record as SentryEvent, appPackages);
+    if (isSentryEventWithNulls(record)) return fromSentry(record as SentryEvent, appPackages, traces.keepTop);
     const event = asSentryShape(
       value as Record<string, unknown>,
       text === undefined || text.includes('null'),
     );
-    if (isSentryEvent(event)) return fromSentry(event, appPackages);
+    if (isSentryEvent(event)) return fromSentry(event, appPackages, traces.keepTop);
     return { unchecked: event, sentry: true };
   }
   const report = value as Record<string, unknown>;
@@ -310,10 +311,15 @@ export function fromApp(r: CrashReport, traces: TraceCache): Crash {
 }
 
 /**
- * An event, read; `null` members read as absent (an event isSentryEventWithNulls passed comes as it
- * was sent, nulls and all).
+ * An event, read, `null` members as absent (what isSentryEventWithNulls passed comes with its nulls).
+ * Like an app report's trace (TraceCache), it keeps its first `keepTop` frames (a group's sample)
+ * and, past them, only in-app frames (its fingerprint's): the rest are not built.
  */
-export function fromSentry(e: SentryEvent, appPackages: readonly string[]): Normalized {
+export function fromSentry(
+  e: SentryEvent,
+  appPackages: readonly string[],
+  keepTop = Number.POSITIVE_INFINITY,
+): Normalized {
   const values = e.exception.values;
   const last = values[values.length - 1] as (typeof values)[number];
   const raw = last.stacktrace?.frames ?? [];
@@ -324,12 +330,14 @@ export function fromSentry(e: SentryEvent, appPackages: readonly string[]): Norm
     const uri = f.abs_path ?? f.filename ?? f.module ?? '';
     // A frame with neither says nothing; one with only a file (web, native) still places the crash.
     if (!f.function && !uri) continue;
+    const inApp = f.in_app ?? isInAppUri(uri, appPackages);
+    if (!inApp && frames.length >= keepTop) continue;
     const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
       function: f.function ? normalizeFunction(f.function) : '',
       uri,
       package: f.package ?? packageOf(uri),
       file: basename(f.filename ?? uri),
-      inApp: f.in_app ?? isInAppUri(uri, appPackages),
+      inApp,
     };
     if (f.lineno != null) frame.line = f.lineno;
     if (f.colno != null) frame.column = f.colno;
