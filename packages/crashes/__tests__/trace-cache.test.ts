@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { sampleCorpusTraces } from '@sre-toolkit/testkit';
 import { isInAppUri, parseDartStackTrace, type DartFrame } from '../src/dart-stack';
 import { inAppFramesByPackage } from '../src/in-app-frames';
@@ -124,5 +125,36 @@ describe('TraceCache (searching for in-app lines, stopping once the fingerprint 
     expect(cache.read(a)).toBe(keptA);
     expect(cache.read(b)).toBe(keptB);
     expect(keptB).not.toBe(keptA);
+  });
+
+  it('rules out the same short traces as the plain pattern of every other in-app location', () => {
+    const plain = /file:|:\/\/|lib[/\\]|packages\/|\.m?js|\x20abs\x20|\*\*\* \*\*\*/;
+    const part = fc.constantFrom(
+      ' ',
+      'abs',
+      ' abs',
+      ':',
+      '/',
+      '//',
+      'file',
+      'lib',
+      '\\',
+      'packages',
+      '.',
+      'm',
+      'js',
+      '*** ',
+      '***',
+      'x',
+      '\n',
+      '#1 F (package:mara/a.dart:1:1)',
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 16 }), (parts) => {
+        const text = `#0 A.f (package:mara/a.dart:1:1)\n${parts.join('')}`;
+        expect(inAppFramesByPackage(text, APP) === undefined).toBe(plain.test(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
