@@ -5,7 +5,9 @@
 // show memory stays flat) and the known-bugs corpus (a few repeated traces: caches make it fast).
 // All run as Node 24 child processes; peak RSS and CPU time come from /usr/bin/time -v when
 // present, else RSS from each child's process.resourceUsage().maxRSS.
-// BENCH_REPORTS (default 200000), BENCH_RUNS (default 3), BENCH_NO_TIME=1 (skip /usr/bin/time).
+// BENCH_REPORTS (default 200000), BENCH_RUNS (default 3), BENCH_NO_TIME=1 (skip /usr/bin/time),
+// BENCH_COMPARE=<tree> (that checkout's committed crash-digest bundle takes its turn in every run
+// as well, an ungated "compare" row per corpus: the A/B for a change).
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -16,6 +18,7 @@ import { CORPUS_BUGS, crashCorpusLines, node24, realisticCorpusLines, REPO_ROOT 
 const TARGET_REPORTS = Number(process.env.BENCH_REPORTS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TIME = existsSync('/usr/bin/time') && !process.env.BENCH_NO_TIME ? '/usr/bin/time' : undefined;
+const COMPARE = process.env.BENCH_COMPARE;
 
 const RSS_HOOK_SOURCE =
   "process.on('exit', () => process.stderr.write('MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n'));";
@@ -153,6 +156,7 @@ try {
   const syncFloorScript = join(dir, 'sync-floor.cjs');
   writeFileSync(syncFloorScript, SYNC_FLOOR);
   const bundle = join(REPO_ROOT, 'actions', 'crash-digest', 'dist', 'index.js');
+  const compareBundle = COMPARE && join(COMPARE, 'actions', 'crash-digest', 'dist', 'index.js');
 
   type Row = {
     corpus: CorpusKind;
@@ -164,15 +168,23 @@ try {
     rssMb: number;
   };
   const rows: Row[] = [];
+  /** The compare tree's bundle, per corpus (reported after the judged rows, never judged). */
+  const compareRows: Row[] = [];
   for (const corpus of corpora) {
     const mb = statSync(corpus.file).size / 1048576;
     const floorRuns: Measured[] = [];
     const syncRuns: Measured[] = [];
     const bundleRuns: Measured[] = [];
+    const compareRuns: Measured[] = [];
     for (let r = 0; r < RUNS; r++) {
       floorRuns.push(measure([floorScript, corpus.file], { PATH: process.env.PATH }));
       syncRuns.push(measure([syncFloorScript, corpus.file], { PATH: process.env.PATH }));
-      bundleRuns.push(measure([bundle], bundleEnv(corpus.file)));
+      // Which bundle goes first alternates, so neither always runs on a cache the other warmed.
+      const pair = [
+        () => bundleRuns.push(measure([bundle], bundleEnv(corpus.file))),
+        ...(compareBundle ? [() => compareRuns.push(measure([compareBundle], bundleEnv(corpus.file)))] : []),
+      ];
+      for (const run of r % 2 ? pair.reverse() : pair) run();
     }
     const expectedParsed = corpus.kind === 'known-bugs' ? corpus.lines - 1 : corpus.lines;
     if (Number(syncRuns[0]?.stdout.trim()) !== expectedParsed)
@@ -189,6 +201,7 @@ try {
     rows.push({ ...base, pass: 'readline + JSON.parse per line (floor)', ...best(floorRuns) });
     rows.push({ ...base, pass: 'sync read + JSON.parse per line', ...best(syncRuns) });
     rows.push({ ...base, pass: `crash-digest bundle (${groups ?? '?'} groups)`, ...best(bundleRuns) });
+    if (compareRuns.length) compareRows.push({ ...base, pass: `compare: ${COMPARE}`, ...best(compareRuns) });
   }
 
   console.log(
@@ -196,7 +209,7 @@ try {
   );
   console.log('| corpus | pass | reports | file | time | CPU | reports/s | peak RSS |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of rows) {
+  for (const r of [...rows, ...compareRows]) {
     console.log(
       `| ${r.corpus} | ${r.pass} | ${r.lines.toLocaleString('en-US')} | ${r.mb.toFixed(0)} MB | ${(r.ms / 1000).toFixed(2)} s | ${Number.isNaN(r.cpuMs) ? '—' : `${(r.cpuMs / 1000).toFixed(2)} s`} | ${Math.round((r.lines / r.ms) * 1000).toLocaleString('en-US')} | ${r.rssMb.toFixed(0)} MB |`,
     );
@@ -219,6 +232,12 @@ try {
       : '';
     console.log(
       `\n${name}, ${ours.lines.toLocaleString('en-US')} reports: the bundle runs at ${(ratio * 100).toFixed(0)}% of the fastest JSON.parse-per-line floor by wall time (target ≥ 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'}), ${((floor.ms / ours.ms) * 100).toFixed(0)}% of the readline floor${cpu}; peak RSS ${ours.rssMb.toFixed(0)} MB (target < 300 MB: ${ours.rssMb < 300 ? 'met' : 'NOT met'})${quarter}.`,
+    );
+  }
+  for (const [i, other] of compareRows.entries()) {
+    const ours = rows[i * 3 + 2] as Row;
+    console.log(
+      `\ncompare, ${other.corpus} ${other.lines.toLocaleString('en-US')}: this tree ${(ours.ms / 1000).toFixed(2)} s / ${(ours.cpuMs / 1000).toFixed(2)} s CPU / ${ours.rssMb.toFixed(0)} MB, ${COMPARE} ${(other.ms / 1000).toFixed(2)} s / ${(other.cpuMs / 1000).toFixed(2)} s CPU / ${other.rssMb.toFixed(0)} MB.`,
     );
   }
 } finally {

@@ -4,6 +4,7 @@ import {
   basename,
   isInAppUri,
   normalizeFunction,
+  obfuscatedOffset,
   packageOf,
   parseDartStackTrace,
   vmFrame,
@@ -23,6 +24,7 @@ const subjects: Record<string, (text: string) => unknown> = {
   groupTitle: (t) => groupTitle({ type: 'E', message: t } as Parameters<typeof groupTitle>[0]),
   parseDartStackTrace,
   vmFrame,
+  obfuscatedOffset,
   normalizeFunction,
   packageOf,
   basename,
@@ -190,6 +192,57 @@ describe('every pattern that sees report text runs in linear time', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it("reads an obfuscated frame's offset the way the whole pattern does, on any line", () => {
+    const pattern = /^#\d+\s+abs\s+([0-9a-fA-F]+)(?:\s+virt\s+([0-9a-fA-F]+))?(?:\s+(\S+))?/;
+    const zeros = (hex: string) => hex.replace(/^0+(?=.)/, '').toLowerCase();
+    const reference = (line: string) => {
+      const m = pattern.exec(line);
+      if (!m) return undefined;
+      const [, abs = '', virt, symbol] = m;
+      if (virt) return `virt:${zeros(virt)}`;
+      const plus = symbol?.lastIndexOf('+0x') ?? -1;
+      if (symbol && plus > 0) return `${symbol.slice(0, plus)}:${symbol.slice(plus + 3).toLowerCase()}`;
+      return `abs:${zeros(abs)}`;
+    };
+    const part = fc.constantFrom(
+      '#',
+      '07',
+      ' ',
+      '\t',
+      '\u00a0',
+      'abs',
+      'virt',
+      '00',
+      '0',
+      '1e26D7',
+      'fF9',
+      'aBc',
+      'g',
+      '@',
+      '_kDartIsolateSnapshotInstructions',
+      '+0x',
+      '+0x1F',
+    );
+    const line = fc.oneof(
+      fc.array(part, { maxLength: 12 }).map((parts) => parts.join('')),
+      fc.array(part, { maxLength: 8 }).map((parts) => `#1 abs 00ff${parts.join('')}`),
+      fc.array(part, { maxLength: 8 }).map((parts) => `#12  abs 000a virt ${parts.join('')}`),
+    );
+    fc.assert(
+      fc.property(line, (text) => expect(obfuscatedOffset(text)).toEqual(reference(text))),
+      { numRuns: 5000 },
+    );
+    expect(
+      obfuscatedOffset(
+        '#00 abs 000000723d6346d7 virt 00000000001E26D7 _kDartIsolateSnapshotInstructions+0x1e26d7',
+      ),
+    ).toBe('virt:1e26d7');
+    expect(obfuscatedOffset('#01 abs 000000723d6346d7 _kDartIsolateSnapshotInstructions+0x1E26D7')).toBe(
+      '_kDartIsolateSnapshotInstructions:1e26d7',
+    );
+    expect(obfuscatedOffset('#02 abs 0000000000000000 virt zz')).toBe('abs:0');
   });
 });
 

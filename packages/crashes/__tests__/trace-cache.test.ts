@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { sampleCorpusTraces } from '@sre-toolkit/testkit';
 import { isInAppUri, parseDartStackTrace, type DartFrame } from '../src/dart-stack';
 import { inAppFramesByPackage } from '../src/in-app-frames';
@@ -107,5 +108,53 @@ describe('TraceCache (searching for in-app lines, stopping once the fingerprint 
     expect(
       parseDartStackTrace(deep.join('\n'), { compactFor: APP }).frames.map((f) => f.function),
     ).not.toContain('CartService.apply');
+  });
+
+  it('keeps two repeated traces that differ only where its sampled hash does not look', () => {
+    // 1,000 characters: the hash reads every 32nd from the 15th on, never the second.
+    const body = Array.from({ length: 20 }, (_, i) => `#${i} F${i} (package:mara/a${i}.dart:1:1)`).join('\n');
+    const a = `${body}\n${'x'.repeat(1000 - body.length - 1)}`;
+    const b = `${a[0]}y${a.slice(2)}`;
+    expect([a.length, b.length, a === b]).toEqual([1000, 1000, false]);
+    const cache = new TraceCache(APP, 8);
+    cache.read(a);
+    const keptA = cache.read(a);
+    cache.read(b);
+    const keptB = cache.read(b);
+    expect([keptA.shared, keptB.shared]).toEqual([true, true]);
+    expect(cache.read(a)).toBe(keptA);
+    expect(cache.read(b)).toBe(keptB);
+    expect(keptB).not.toBe(keptA);
+  });
+
+  it('rules out the same short traces as the plain pattern of every other in-app location', () => {
+    const plain = /file:|:\/\/|lib[/\\]|packages\/|\.m?js|\x20abs\x20|\*\*\* \*\*\*/;
+    const part = fc.constantFrom(
+      ' ',
+      'abs',
+      ' abs',
+      ':',
+      '/',
+      '//',
+      'file',
+      'lib',
+      '\\',
+      'packages',
+      '.',
+      'm',
+      'js',
+      '*** ',
+      '***',
+      'x',
+      '\n',
+      '#1 F (package:mara/a.dart:1:1)',
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 16 }), (parts) => {
+        const text = `#0 A.f (package:mara/a.dart:1:1)\n${parts.join('')}`;
+        expect(inAppFramesByPackage(text, APP) === undefined).toBe(plain.test(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

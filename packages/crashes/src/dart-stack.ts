@@ -57,6 +57,9 @@ const MAX_FRAME_PART = 1024;
 export const MAX_FRAMES = 200;
 // `#00 abs 000000723d6346d7 virt 00000000001e26d7 _kDartIsolateSnapshotInstructions+0x1e26d7`
 const OBFUSCATED_FRAME = /^#\d+\s+abs\s+([0-9a-fA-F]+)(?:\s+virt\s+([0-9a-fA-F]+))?(?:\s+(\S+))?/;
+// Its common case, a `virt` offset (then the only part the offset needs), without captures: a
+// match array with three captures cost more than the rest of reading the line.
+const VIRT_PREFIX = /^#\d+\s+abs\s+[0-9a-fA-F]+\s+virt\s+/g;
 const OBFUSCATED_HEADER = /^\*\*\* \*\*\* \*\*\*/;
 const BUILD_ID = /^build_id:\s*'([0-9a-fA-F]{1,64})'/;
 const ASYNC_SUSPENSION = '<asynchronous suspension>';
@@ -139,10 +142,10 @@ export function parseDartStackTrace(text: string, options: ParseOptions = {}): D
     } else if (c0 === 98 /* b */ && line.startsWith('build_id:')) {
       buildId = BUILD_ID.exec(line)?.[1]?.toLowerCase() ?? buildId;
     } else {
-      const abs = c0 === 35 /* # */ && line.includes(' abs ') ? OBFUSCATED_FRAME.exec(line) : null;
-      if (abs) {
+      const offset = c0 === 35 /* # */ && line.includes(' abs ') ? obfuscatedOffset(line) : undefined;
+      if (offset !== undefined) {
         obfuscated = true;
-        if (offsets.length < MAX_FRAMES) offsets.push(offsetOf(abs[2], abs[3], abs[1] ?? ''));
+        if (offsets.length < MAX_FRAMES) offsets.push(offset);
       } else {
         const read = memo?.read(line);
         const raw = read ? read.raw : read === null ? undefined : readFrame(line);
@@ -220,12 +223,35 @@ export function gluedGap(line: string): string | undefined {
   return undefined;
 }
 
+/** An obfuscated frame's offset (offsetOf of OBFUSCATED_FRAME's match); undefined for another line. */
+export function obfuscatedOffset(line: string): string | undefined {
+  VIRT_PREFIX.lastIndex = 0;
+  if (VIRT_PREFIX.test(line)) {
+    // The pattern's `[0-9a-fA-F]+` after `virt`: the longest run of hex digits.
+    const from = VIRT_PREFIX.lastIndex;
+    let to = from;
+    while (isHexDigit(line.charCodeAt(to))) to++;
+    if (to > from) return offsetOf(line.slice(from, to), undefined, '');
+  }
+  const abs = OBFUSCATED_FRAME.exec(line);
+  return abs ? offsetOf(abs[2], abs[3], abs[1] ?? '') : undefined;
+}
+
+const isHexDigit = (c: number) => (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
+
 /** `virt` when printed; else the symbol's offset; else the absolute address (differs per run). */
 function offsetOf(virt: string | undefined, symbol: string | undefined, abs: string): string {
-  if (virt) return `virt:${virt.replace(/^0+(?=.)/, '').toLowerCase()}`;
+  if (virt) return `virt:${withoutLeadingZeros(virt).toLowerCase()}`;
   const plus = symbol?.lastIndexOf('+0x') ?? -1;
   if (symbol && plus > 0) return `${symbol.slice(0, plus)}:${symbol.slice(plus + 3).toLowerCase()}`;
-  return `abs:${abs.replace(/^0+(?=.)/, '').toLowerCase()}`;
+  return `abs:${withoutLeadingZeros(abs).toLowerCase()}`;
+}
+
+/** `hex.replace(/^0+(?=.)/, '')`, as a loop: at least one digit stays. */
+function withoutLeadingZeros(hex: string): string {
+  let i = 0;
+  while (i < hex.length - 1 && hex.charCodeAt(i) === 48 /* 0 */) i++;
+  return i === 0 ? hex : hex.slice(i);
 }
 
 export function frame(

@@ -33,8 +33,10 @@ export class FrameLineMemo {
   /** Keeps the frames read from these lines; what to use: the kept array, or `frames` when not kept. */
   keepRegion(text: string, frames: readonly DartFrame[]): readonly DartFrame[] {
     if (text.length > MAX_REGION) return frames;
-    // A quarter of the lines' limit: a region holds a few lines, each kept once by the line maps.
-    if (this.regions.size >= this.limit >> 2) this.regions.clear();
+    // As many regions as lines (a region's text is at most MAX_REGION): a quarter of that started
+    // over three times on a realistic export, and each start gave every region a new array, whose
+    // fingerprints the grouper then looked up again (streaming-grouper.ts keys them by the array).
+    if (this.regions.size >= this.limit) this.regions.clear();
     const kept = frames.slice();
     this.regions.set(ownCopy(text), kept);
     keptRegions.add(kept);

@@ -47,7 +47,7 @@ export function bySchema(
   if (sentry) {
     const parsed = sentryEventSchema.safeParse(unchecked);
     if (!parsed.success) return { rejected: `Sentry event: ${describeIssue(parsed.error)}` };
-    return fromSentry(parsed.data, appPackages);
+    return fromSentry(parsed.data, appPackages, traces.keepTop);
   }
   const parsed = crashReportSchema.safeParse(unchecked);
   if (!parsed.success) return { rejected: `crash report: ${describeIssue(parsed.error)}` };

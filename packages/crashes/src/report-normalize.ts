@@ -10,7 +10,7 @@ import type { CrashReport } from './crash-report-schema';
 import { inAppFramesByPackage } from './in-app-frames';
 import { BUILD_NUMBER, isCrashReport, PLATFORMS, TYPE_NAME, VERSION } from './report-checks';
 import { FrameLineMemo, type MemoFrame } from './frame-memo';
-import { isSentryEvent } from './sentry-checks';
+import { isSentryEvent, isSentryEventWithNulls } from './sentry-checks';
 import type { SentryEvent } from './sentry-event-schema';
 
 import { parseIsoTimestamp } from './timestamps';
@@ -93,14 +93,15 @@ interface CachedTrace {
  * A trace is kept only the second time it is seen (by a hash sampled from its text): on a varied
  * export most traces occur once, and keeping each of those until the cache fills only fed the
  * garbage collector's old space (peak RSS grew with the input). The hash decides admission
- * alone; a hit is always the same text (a Map keyed by it), so a collision costs a parse, never
+ * alone; a hit is always the same text (confirmed with ===), so a collision costs a parse, never
  * a wrong frame.
  */
 export class TraceCache {
-  // Buckets by length, confirmed with ===: comparing two equal strings is a memcmp, while a Map
-  // keyed by the text hashes every report's fresh copy of it in full. The cache is small (and
-  // admits only repeated traces), so a bucket holds one or two.
-  private readonly byLength = new Map<number, CachedTrace[]>();
+  // Buckets by a hash sampled from the text (sampledHash: its length and ~32 characters),
+  // confirmed with ===: comparing two equal strings is a memcmp, while a Map keyed by the text
+  // hashes every report's fresh copy of it in full. Traces that differ only where the hash does
+  // not look (an async gap moved) share a bucket.
+  private readonly byHash = new Map<number, CachedTrace[]>();
   private size = 0;
   /** Hashes of traces seen once (numbers: no text is kept for them). */
   private readonly seen = new Set<number>();
@@ -110,14 +111,16 @@ export class TraceCache {
   constructor(
     private readonly appPackages: readonly string[],
     private readonly limit = 512,
-    private readonly keepTop = SAMPLE_FRAMES,
+    /** Top frames every trace keeps (a group's sample); past them, only in-app frames. */
+    readonly keepTop = SAMPLE_FRAMES,
   ) {
     this.lines = new FrameLineMemo(appPackages);
   }
 
   /** What grouping needs of a trace: its in-app frames when they can be found by search, else a full read. */
   read(text: string): ParsedTrace {
-    const bucket = this.byLength.get(text.length);
+    const h = sampledHash(text);
+    let bucket = this.byHash.get(h);
     if (bucket) for (const hit of bucket) if (hit.text === text) return hit.parsed;
     const parsed = this.inAppOnly(text) ?? this.parse(text);
     // Obfuscated traces differ in every report (pid, addresses): caching them would only churn.
@@ -125,20 +128,19 @@ export class TraceCache {
     if (this.size >= this.limit) {
       // Full: keep what is there until many misses say the export has moved on to other traces.
       if (++this.missesWhenFull < this.limit * REFILL_AFTER) return parsed;
-      this.byLength.clear();
+      this.byHash.clear();
+      bucket = undefined;
       this.size = 0;
       this.missesWhenFull = 0;
     }
-    const h = sampledHash(text);
     if (!this.seen.has(h)) {
       if (this.seen.size >= MAX_SEEN) this.seen.clear();
       this.seen.add(h);
       return parsed;
     }
     const kept = { ...parsed, shared: true };
-    const list = this.byLength.get(text.length);
-    if (list) list.push({ text, parsed: kept });
-    else this.byLength.set(text.length, [{ text, parsed: kept }]);
+    if (bucket) bucket.push({ text, parsed: kept });
+    else this.byHash.set(h, [{ text, parsed: kept }]);
     this.size++;
     return kept;
   }
@@ -186,15 +188,16 @@ export class TraceCache {
 }
 
 /**
- * FNV-1a over the length, about 128 characters spread over the text and its last 32: a few
- * hundred operations however long the trace. Only for admission to the cache (see TraceCache).
+ * FNV-1a over the length and about 32 characters spread over the text: a few dozen operations
+ * however long the trace (every report's trace is hashed, so this is on the hot path). For the
+ * cache's buckets and admission only (see TraceCache): traces it does not tell apart share a
+ * bucket, and comparing them costs a memcmp each.
  */
 function sampledHash(text: string): number {
   const n = text.length;
   let h = (0x811c9dc5 ^ n) >>> 0;
-  const step = (n >> 7) + 1;
-  for (let i = 0; i < n; i += step) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  for (let i = Math.max(0, n - 32); i < n; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  const step = (n >> 5) + 1;
+  for (let i = n >> 6; i < n; i += step) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   // 30 bits: a small integer to V8, stored in the set without an allocation.
   return h & 0x3fffffff;
 }
@@ -232,11 +235,15 @@ export function normalizeChecked(
   if ('exception' in value) {
     // Sentry writes absent values as `null` (`"function": null`) and, in older events, the
     // exception list bare (`"exception": [...]`): both mean what the protocol's usual shape says.
+    // An event that passes with its nulls is read as it is (fromSentry reads null as absent): a
+    // copy without them cost more than reading the event.
+    const record = value as Record<string, unknown>;
+    if (isSentryEventWithNulls(record)) return fromSentry(record as SentryEvent, appPackages, traces.keepTop);
     const event = asSentryShape(
       value as Record<string, unknown>,
       text === undefined || text.includes('null'),
     );
-    if (isSentryEvent(event)) return fromSentry(event, appPackages);
+    if (isSentryEvent(event)) return fromSentry(event, appPackages, traces.keepTop);
     return { unchecked: event, sentry: true };
   }
   const report = value as Record<string, unknown>;
@@ -303,7 +310,16 @@ export function fromApp(r: CrashReport, traces: TraceCache): Crash {
   return crash;
 }
 
-export function fromSentry(e: SentryEvent, appPackages: readonly string[]): Normalized {
+/**
+ * An event, read, `null` members as absent (what isSentryEventWithNulls passed comes with its nulls).
+ * Like an app report's trace (TraceCache), it keeps its first `keepTop` frames (a group's sample)
+ * and, past them, only in-app frames (its fingerprint's): the rest are not built.
+ */
+export function fromSentry(
+  e: SentryEvent,
+  appPackages: readonly string[],
+  keepTop = Number.POSITIVE_INFINITY,
+): Normalized {
   const values = e.exception.values;
   const last = values[values.length - 1] as (typeof values)[number];
   const raw = last.stacktrace?.frames ?? [];
@@ -314,19 +330,21 @@ export function fromSentry(e: SentryEvent, appPackages: readonly string[]): Norm
     const uri = f.abs_path ?? f.filename ?? f.module ?? '';
     // A frame with neither says nothing; one with only a file (web, native) still places the crash.
     if (!f.function && !uri) continue;
+    const inApp = f.in_app ?? isInAppUri(uri, appPackages);
+    if (!inApp && frames.length >= keepTop) continue;
     const frame: { -readonly [K in keyof Frame]: Frame[K] } = {
       function: f.function ? normalizeFunction(f.function) : '',
       uri,
       package: f.package ?? packageOf(uri),
       file: basename(f.filename ?? uri),
-      inApp: f.in_app ?? isInAppUri(uri, appPackages),
+      inApp,
     };
-    if (f.lineno !== undefined) frame.line = f.lineno;
-    if (f.colno !== undefined) frame.column = f.colno;
+    if (f.lineno != null) frame.line = f.lineno;
+    if (f.colno != null) frame.column = f.colno;
     frames.push(frame);
   }
   const [version, build] = parseRelease(e.release, e.dist, e.contexts?.app);
-  if (last.type !== undefined && !TYPE_NAME.test(last.type) && !SENTRY_TYPE.test(last.type))
+  if (last.type != null && !TYPE_NAME.test(last.type) && !SENTRY_TYPE.test(last.type))
     return { rejected: 'Sentry event: exception type is not a type name like StateError' };
   const os = (e.contexts?.os?.name ?? '').toLowerCase();
   const userId = e.user?.id;
@@ -336,14 +354,14 @@ export function fromSentry(e: SentryEvent, appPackages: readonly string[]): Norm
     frames,
     sharedFrames: false,
     // Obfuscated Dart events carry instruction addresses and no function names.
-    obfuscated: frames.length === 0 && raw.some((f) => f.instruction_addr !== undefined),
+    obfuscated: frames.length === 0 && raw.some((f) => f.instruction_addr != null),
     fatal: e.level === 'fatal' || last.mechanism?.handled === false,
     // Sentry's own `platform` names the SDK (`other`, `dart`), not a device: unknown systems are `other`.
     platform: (PLATFORMS as readonly string[]).includes(os) ? os : 'other',
     appVersion: version,
     buildNumber: build,
     timestamp: typeof e.timestamp === 'number' ? e.timestamp * 1000 : parseIsoTimestamp(e.timestamp),
-    userId: userId === undefined ? undefined : String(userId),
+    userId: userId == null ? undefined : String(userId),
   };
   return { crash };
 }
@@ -372,8 +390,10 @@ function parseRelease(
     [m?.[1], m?.[2] ?? dist ?? app?.app_build],
     [app?.app_version, app?.app_build ?? dist],
   ];
-  for (const [version, build = ''] of candidates) {
-    if (version !== undefined && VERSION.test(version) && BUILD_NUMBER.test(build)) return [version, build];
+  for (const [version, build] of candidates) {
+    // `null` (an event read with its nulls) is absent, like undefined.
+    if (version != null && VERSION.test(version) && BUILD_NUMBER.test(build ?? ''))
+      return [version, build ?? ''];
   }
   return [UNKNOWN_VERSION, ''];
 }

@@ -1,4 +1,4 @@
-import { optionalString, TIMESTAMP } from './report-checks';
+import { TIMESTAMP } from './report-checks';
 import type { SentryEvent } from './sentry-event-schema';
 
 /**
@@ -15,64 +15,90 @@ export const MAX_SENTRY_SECONDS = 4_102_444_800;
 type Check = (v: Record<string, unknown>) => boolean;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const optionalNumber = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
-const optionalBoolean = (v: unknown) => v === undefined || typeof v === 'boolean';
-const optionalObject = (v: unknown, check: Check) => v === undefined || (isObject(v) && check(v));
-const nullishObject = (v: unknown, check: Check) => v === null || optionalObject(v, check);
 /** Like Array.every, but holes count as undefined (as zod sees them). */
 const all = (xs: readonly unknown[], check: (x: unknown) => boolean) => {
   for (let i = 0; i < xs.length; i++) if (!check(xs[i])) return false;
   return true;
 };
 
-const isSentryFrame = (f: unknown) =>
-  isObject(f) &&
-  optionalString(f.function) &&
-  optionalString(f.abs_path) &&
-  optionalString(f.filename) &&
-  optionalString(f.module) &&
-  optionalString(f.package) &&
-  optionalNumber(f.lineno) &&
-  optionalNumber(f.colno) &&
-  optionalBoolean(f.in_app) &&
-  optionalString(f.instruction_addr);
+/**
+ * The event check, with `absent` saying which member values count as left out: `undefined` for
+ * the schema's own rule; `undefined` or `null` for an event read as it came, whose `null` members
+ * asSentryShape would have dropped (report-normalize.ts).
+ */
+function sentryEventCheck(absent: (v: unknown) => boolean): (v: Record<string, unknown>) => boolean {
+  const optionalString = (v: unknown) => absent(v) || typeof v === 'string';
+  const optionalNumber = (v: unknown) => absent(v) || (typeof v === 'number' && Number.isFinite(v));
+  const optionalBoolean = (v: unknown) => absent(v) || typeof v === 'boolean';
+  const optionalObject = (v: unknown, check: Check) => absent(v) || (isObject(v) && check(v));
+  const nullishObject = (v: unknown, check: Check) => v === null || optionalObject(v, check);
 
-const isSentryException = (x: unknown) =>
-  isObject(x) &&
-  optionalString(x.type) &&
-  optionalString(x.value) &&
-  optionalObject(x.mechanism, (m) => optionalString(m.type) && optionalBoolean(m.handled)) &&
-  nullishObject(
-    x.stacktrace,
-    (st) => st.frames === undefined || (Array.isArray(st.frames) && all(st.frames, isSentryFrame)),
-  );
+  const isSentryFrame = (f: unknown) =>
+    isObject(f) &&
+    optionalString(f.function) &&
+    optionalString(f.abs_path) &&
+    optionalString(f.filename) &&
+    optionalString(f.module) &&
+    optionalString(f.package) &&
+    optionalNumber(f.lineno) &&
+    optionalNumber(f.colno) &&
+    optionalBoolean(f.in_app) &&
+    optionalString(f.instruction_addr);
+
+  const isSentryException = (x: unknown) =>
+    isObject(x) &&
+    optionalString(x.type) &&
+    optionalString(x.value) &&
+    optionalObject(x.mechanism, (m) => optionalString(m.type) && optionalBoolean(m.handled)) &&
+    nullishObject(
+      x.stacktrace,
+      (st) => absent(st.frames) || (Array.isArray(st.frames) && all(st.frames, isSentryFrame)),
+    );
+
+  return (v) => {
+    const ex = v.exception;
+    const ts = v.timestamp;
+    return (
+      isObject(ex) &&
+      Array.isArray(ex.values) &&
+      ex.values.length > 0 &&
+      all(ex.values, isSentryException) &&
+      ((typeof ts === 'number' && ts >= 0 && ts <= MAX_SENTRY_SECONDS) ||
+        (typeof ts === 'string' && TIMESTAMP.test(ts))) &&
+      optionalString(v.level) &&
+      optionalString(v.release) &&
+      optionalString(v.dist) &&
+      optionalString(v.platform) &&
+      nullishObject(
+        v.user,
+        (u) =>
+          absent(u.id) || typeof u.id === 'string' || (typeof u.id === 'number' && Number.isFinite(u.id)),
+      ) &&
+      optionalObject(
+        v.contexts,
+        (c) =>
+          optionalObject(c.os, (o) => optionalString(o.name) && optionalString(o.version)) &&
+          optionalObject(c.device, (d) => optionalString(d.model) && optionalString(d.family)) &&
+          optionalObject(c.app, (a) => optionalString(a.app_version) && optionalString(a.app_build)),
+      )
+    );
+  };
+}
+
+const checkEvent = sentryEventCheck((v) => v === undefined);
+const checkEventWithNulls = sentryEventCheck((v) => v === undefined || v === null);
 
 /** sentryEventSchema as plain checks, like isCrashReport (same reason, same agreement test). */
 export function isSentryEvent(v: Record<string, unknown>): v is SentryEvent {
-  const ex = v.exception;
-  const ts = v.timestamp;
-  return (
-    isObject(ex) &&
-    Array.isArray(ex.values) &&
-    ex.values.length > 0 &&
-    all(ex.values, isSentryException) &&
-    ((typeof ts === 'number' && ts >= 0 && ts <= MAX_SENTRY_SECONDS) ||
-      (typeof ts === 'string' && TIMESTAMP.test(ts))) &&
-    optionalString(v.level) &&
-    optionalString(v.release) &&
-    optionalString(v.dist) &&
-    optionalString(v.platform) &&
-    nullishObject(
-      v.user,
-      (u) =>
-        u.id === undefined || typeof u.id === 'string' || (typeof u.id === 'number' && Number.isFinite(u.id)),
-    ) &&
-    optionalObject(
-      v.contexts,
-      (c) =>
-        optionalObject(c.os, (o) => optionalString(o.name) && optionalString(o.version)) &&
-        optionalObject(c.device, (d) => optionalString(d.model) && optionalString(d.family)) &&
-        optionalObject(c.app, (a) => optionalString(a.app_version) && optionalString(a.app_build)),
-    )
-  );
+  return checkEvent(v);
+}
+
+/**
+ * True when the event without its `null` members (asSentryShape) passes isSentryEvent: every
+ * member this reads is within asSentryShape's depth, and a `null` member counts as left out. The
+ * event itself is not copied: what passes is read as it is by fromSentry, which reads `null` as
+ * absent. `exception: [...]` (the older shape) does not pass here; asSentryShape wraps it.
+ */
+export function isSentryEventWithNulls(v: Record<string, unknown>): boolean {
+  return checkEventWithNulls(v);
 }

@@ -37,6 +37,13 @@ interface GroupState {
   lastHistoryBuild: string;
 }
 
+/**
+ * Distinct traces the grouper keeps parsed (a few MB of text): on a realistic export the same bug
+ * in the same build repeats its trace often but not back to back, and 512 kept only a third of
+ * the repeats (bench/crash-digest).
+ */
+const TRACES_KEPT = 8192;
+
 /** A record waiting for the schemas: one they must decide, one after it, or a rejection after it. */
 type Waiting = { checked: Unchecked } | { value: unknown; text: string | undefined } | { reason: string };
 
@@ -71,7 +78,7 @@ export class StreamingGrouper {
     this.baselineStart = this.windowStart - options.windowMs * (options.baselineWindows ?? 7);
     this.appPackage = options.appPackages[0] ?? '';
     this.sampleSize = options.sampleFrames ?? 5;
-    this.traces = new TraceCache(options.appPackages, undefined, this.sampleSize);
+    this.traces = new TraceCache(options.appPackages, TRACES_KEPT, this.sampleSize);
     this.paths = new FingerprintMemo(this.appPackage);
   }
 
