@@ -127,6 +127,22 @@ describe('TraceCache (searching for in-app lines, stopping once the fingerprint 
     expect(keptB).not.toBe(keptA);
   });
 
+  it('keeps at most sixteen traces under one sampled hash, and reads the others right', () => {
+    // As above: texts that differ only in their second character share the hash (a crafted export).
+    const body = Array.from({ length: 20 }, (_, i) => `#${i} F${i} (package:mara/a${i}.dart:1:1)`).join('\n');
+    const base = `${body}\n${'x'.repeat(1000 - body.length - 1)}`;
+    const texts = [...'abcdefghijklmnopqrstuvwxyz'].map((c) => `${base[0]}${c}${base.slice(2)}`);
+    const cache = new TraceCache(APP, 64);
+    const second = texts.map((t) => {
+      cache.read(t);
+      return cache.read(t);
+    });
+    // A kept trace is answered with the object kept for it; one not kept is read afresh.
+    expect(texts.map((t, i) => cache.read(t) === second[i])).toEqual(texts.map((_, i) => i < 16));
+    for (const t of texts)
+      expect(parts(cache.read(t).frames)).toEqual(parts(new TraceCache(APP, 64).read(t).frames));
+  });
+
   it('rules out the same short traces as the plain pattern of every other in-app location', () => {
     const plain = /file:|:\/\/|lib[/\\]|packages\/|\.m?js|\x20abs\x20|\*\*\* \*\*\*/;
     const part = fc.constantFrom(
