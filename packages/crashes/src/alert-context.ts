@@ -7,14 +7,7 @@ import {
   type Severity,
 } from '@sre-toolkit/action';
 import { escapeMarkdown } from '@sre-toolkit/discord';
-import {
-  deploySentence,
-  deployedVersion,
-  describeGitHubError,
-  type DeployFormat,
-  type DeployInfo,
-  type DeployLookup,
-} from '@sre-toolkit/github';
+import type { DeployFormat, DeployInfo } from '@sre-toolkit/github';
 import type { Digest } from './digest';
 import type { CrashGroup } from './groups';
 
@@ -30,6 +23,8 @@ export interface DeployBefore {
   readonly start: Date;
   /** The group's newest app version is the deploy's payload version or tag. */
   readonly sameVersion: boolean;
+  /** What the alert says of it (deployLine). */
+  readonly line: string;
 }
 
 export interface CrashAlertContext {
@@ -58,30 +53,6 @@ export function groupStart(g: CrashGroup, windowStart: string): Date {
   return new Date(Number.isNaN(first) ? from : Math.max(first, Number.isNaN(from) ? first : from));
 }
 
-/** The deploy before each new or spiking critical group (one listing per run, cached by the lookup). */
-export async function deploysBefore(
-  d: Digest,
-  lookup: DeployLookup,
-  log: (message: string) => void,
-): Promise<Map<string, DeployBefore>> {
-  const found = new Map<string, DeployBefore>();
-  for (const g of d.groups) {
-    if (!g.critical.length || !(g.new || g.spike)) continue;
-    const start = groupStart(g, d.window.start);
-    let info: DeployInfo | undefined;
-    try {
-      info = await lookup(start);
-    } catch (error) {
-      log(`No deploy context: ${describeGitHubError(error, 'listing deployments', 'deployments: read')}`);
-      break;
-    }
-    if (!info) continue;
-    const newest = g.versions[0];
-    found.set(g.fingerprint, { info, start, sameVersion: !!newest && deployedVersion(info, newest) });
-  }
-  return found;
-}
-
 /** The run's context from its inputs; no deploy lookup without a token, a repository, or with `none`. */
 export async function crashContext(
   rt: Runtime,
@@ -101,8 +72,12 @@ export async function crashContext(
   // A blank input falls back to the literal default outside a runner: no token then.
   const token = i['github-token'].startsWith('${{') ? '' : i['github-token'];
   if (!wanted || !env || env === 'none' || !token || !ctx.owner) return { alert, deploys: new Map() };
-  // The GitHub client (octokit, Bottleneck) only for a run that looks a deploy up: a lazy chunk.
-  const { createGitHubClient, deployLookup } = await import('@sre-toolkit/github');
+  // The GitHub client (octokit, Bottleneck) and the deploy wording only for a run that looks a
+  // deploy up: lazy chunks, out of the entry every run compiles (start-up, #16).
+  const [{ createGitHubClient, deployLookup }, { deploysBefore }] = await Promise.all([
+    import('@sre-toolkit/github'),
+    import('./deploys-before'),
+  ]);
   const lookup = deployLookup(
     createGitHubClient({
       token,
@@ -116,11 +91,15 @@ export async function crashContext(
   return { alert, deploys: await deploysBefore(d, lookup, (m) => rt.info(m)) };
 }
 
-const DISCORD: DeployFormat = { text: escapeMarkdown, strong: (t) => `**${escapeMarkdown(t)}**` };
+/** How the deploy's names appear in Discord: escaped, the release in bold. */
+export const DISCORD_DEPLOY: DeployFormat = {
+  text: escapeMarkdown,
+  strong: (t) => `**${escapeMarkdown(t)}**`,
+};
 
 /** "🚀 Began 12 min after **mara 1.4.2** reached production (deploy #412 by @octocat, commit abc1234); crashing in that version". */
 export function deployLine(b: DeployBefore): string {
-  return `🚀 ${deploySentence(b.info, b.start, 'Began', DISCORD)}${b.sameVersion ? '; crashing in that version' : ''}`;
+  return b.line;
 }
 
 export { alertFields };

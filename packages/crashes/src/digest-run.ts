@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatCount, type RunContext, type Runtime } from '@sre-toolkit/action';
 import type { GitHubClientOptions } from '@sre-toolkit/github';
-import { syncCrashIssues, type CrashIssueStore } from './crash-issues';
+import type { CrashIssueStore } from './crash-issues';
 import { formatBytes } from './byte-size';
 import { toDigest, windowLabel, type Digest, type DigestContext } from './digest';
 import { digestMarkdown } from './digest-summary';
@@ -113,10 +113,11 @@ export async function trackCrashIssues(
   options: TrackOptions,
 ): Promise<Digest> {
   // Loaded only here: the GitHub client (Octokit, undici) is most of the bundle, and a digest
-  // without `issues: true` never needs it (start-up time, bench/crash-digest).
+  // without `issues: true` never needs it, nor the issue rules (start-up time, bench/crash-digest).
   const store =
     options.store ?? (await import('./crash-issues-github')).crashIssueStoreFor(rt, ctx, options.github);
   if (!store) return digest;
+  const { syncCrashIssues } = await import('./crash-issues');
   try {
     const tracked = await syncCrashIssues(digest, store, {
       windowLabel: options.windowLabel,
