@@ -54,7 +54,9 @@ describe("the throttling and retry plugins' scheduler", () => {
     const job = async () => void started.push(performance.now());
     await Promise.all([limiter.schedule(job), limiter.schedule(job)]);
     expect(started).toHaveLength(2);
-    expect((started[1] ?? 0) - (started[0] ?? 0)).toBeGreaterThanOrEqual(45);
+    // Bottleneck reckons the wait in whole Date.now() milliseconds and a timer may fire a fraction
+    // early on performance.now()'s clock (44.996 ms was seen): unspaced, the gap would be ~0.
+    expect((started[1] ?? 0) - (started[0] ?? 0)).toBeGreaterThanOrEqual(40);
   });
 
   it('drops a job that stop() catches between its scheduling and its run, without running it', async () => {
