@@ -18,7 +18,7 @@ export const USER_AGENT = 'sre-toolkit-crash-digest/1.0 (+https://github.com/fea
 export async function run(
   rt: Runtime,
   transport?: Transport,
-  seams: { store?: CrashIssueStore } = {},
+  seams: { store?: CrashIssueStore; script?: string } = {},
 ): Promise<void> {
   const parsed = parseInputs(inputs, rt);
   if (!parsed.ok) return reportInputErrors(rt, parsed.errors);
@@ -37,6 +37,7 @@ export async function run(
     timeoutMs: i['source-timeout'],
     maxBytes: i['source-max-bytes'],
     scrub: i.scrub,
+    ...(seams.script ? { script: seams.script } : {}),
   });
   if ('error' in collected) return rt.setFailed(collected.error);
   const { partial } = collected;

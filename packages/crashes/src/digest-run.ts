@@ -8,7 +8,8 @@ import { toDigest, windowLabel, type Digest, type DigestContext } from './digest
 import { digestMarkdown } from './digest-summary';
 import type { GroupingOptions } from './groups';
 import { MAX_RECORD_BYTES, ReadBudget } from './read-budget';
-import { readSources, type SourceOptions } from './sources';
+import { readSources, type SharesRead, type SourceOptions } from './sources';
+import { MIN_SHARE_BYTES, sizesOf, type SharesOptions } from './share-reading';
 import { StreamingGrouper } from './streaming-grouper';
 
 /** The steps of a crash-digest run that touch the runtime: read and group, then write it out. */
@@ -23,6 +24,11 @@ export interface CollectOptions {
   readonly scrub: boolean;
   /** The clock the deadline runs on (the runtime's `now` may be frozen in tests). */
   readonly clock?: () => number;
+  /**
+   * The action's bundle, to group large exports on worker threads too (grouping-parts.ts);
+   * without it, one thread reads everything.
+   */
+  readonly script?: string;
 }
 
 export type Collected = { digest: Digest; records: number; partial?: string } | { error: string };
@@ -37,10 +43,25 @@ export async function collectDigest(rt: Runtime, options: CollectOptions): Promi
     );
   }
   const oversized = `record over ${formatBytes(MAX_RECORD_BYTES)}`;
+  const budget = new ReadBudget({ timeoutMs: options.timeoutMs, maxBytes: options.maxBytes }, options.clock);
+  const { script } = options;
   const read = await readSources(
     {
       ...options.sources,
-      budget: new ReadBudget({ timeoutMs: options.timeoutMs, maxBytes: options.maxBytes }, options.clock),
+      budget,
+      ...(script
+        ? {
+            shares: (files) =>
+              inShares(files, grouper, {
+                script,
+                grouping: options.grouping,
+                budget,
+                maxRecord: MAX_RECORD_BYTES,
+                oversized,
+                info: (m) => rt.info(m),
+              }),
+          }
+        : {}),
       onOversized: () => grouper.reject(oversized),
       // A record only the schemas can decide loads them before the next chunk (most runs never).
       pause: () => (grouper.unsettled ? grouper.settle() : undefined),
@@ -66,6 +87,17 @@ export async function collectDigest(rt: Runtime, options: CollectOptions): Promi
     );
   }
   return { digest, records: read.records, ...(read.stopped ? { partial: read.stopped } : {}) };
+}
+
+/** Large exports on several threads; the module that does it is loaded only for them. */
+async function inShares(
+  files: readonly string[],
+  grouper: StreamingGrouper,
+  options: SharesOptions,
+): Promise<SharesRead | undefined> {
+  const sized = sizesOf(files);
+  if (!sized || sized.reduce((n, f) => n + f.size, 0) < 2 * MIN_SHARE_BYTES) return undefined;
+  return (await import('./grouping-parts')).groupInShares(sized, grouper, options);
 }
 
 /** Writes the digest file, the outputs and the job summary; a message when the file cannot be written. */

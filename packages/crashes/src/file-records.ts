@@ -47,16 +47,25 @@ export async function forEachFileRecord(
   path: string,
   onRecord: (text: string) => void,
   options: ReadOptions = {},
+  /**
+   * Only the bytes from `from` (a line's start) up to `to` (after a line's end, or the end of the
+   * file): one share of an NDJSON file grouped on several threads (grouping-parts.ts).
+   */
+  range?: { readonly from: number; readonly to: number },
 ): Promise<void> {
   const fd = openSync(path, 'r');
   const what = options.what ?? path;
   try {
-    const sink = new RecordSink(onRecord, options);
+    // A share that does not start the file is NDJSON lines: the first one is never sniffed.
+    const sink = new RecordSink(onRecord, options, range !== undefined && range.from > 0);
     const chunk = Buffer.allocUnsafe(FILE_CHUNK);
+    let at = range?.from ?? 0;
+    const end = range?.to ?? Number.POSITIVE_INFINITY;
     for (;;) {
       options.budget?.checkTime(what);
-      const n = readSync(fd, chunk, 0, FILE_CHUNK, null);
+      const n = at < end ? readSync(fd, chunk, 0, Math.min(FILE_CHUNK, end - at), range ? at : null) : 0;
       if (n === 0) break;
+      at += n;
       options.budget?.take(n, 'received', what);
       sink.push(n < FILE_CHUNK ? chunk.subarray(0, n) : chunk);
       const wait = options.pause?.();
@@ -95,4 +104,9 @@ export function describeUrl(url: string): string {
   } catch {
     return 'source-url';
   }
+}
+
+/** An error from the file system (ENOENT, EACCES, EISDIR…), as opposed to a bug. */
+export function isFileError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }

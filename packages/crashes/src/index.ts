@@ -5,6 +5,7 @@ export { windowLabel } from './digest';
 export { alertMessages, digestMessages } from './digest-messages';
 export { crashContext, type CrashAlertContext } from './alert-context';
 export { collectDigest, publishDigest, trackCrashIssues } from './digest-run';
+export { groupShare, isGroupingShare } from './grouping-entry';
 export { type CrashIssueStore } from './crash-issues';
 export { type CrashGroup } from './groups';
 // For crash-intake, which stores, fingerprints and alerts on reports with the digest's own rules.

@@ -16,11 +16,16 @@ export class ReadBudget {
   private received = 0;
   private unpacked = 0;
 
+  /** When the budget began (on its clock): a share read on another thread keeps the same deadline. */
+  readonly startedAt: number;
+
   constructor(
-    private readonly limits: { readonly timeoutMs: number; readonly maxBytes: number },
+    readonly limits: { readonly timeoutMs: number; readonly maxBytes: number },
     private readonly clock: () => number = Date.now,
+    startedAt?: number,
   ) {
-    this.deadline = clock() + limits.timeoutMs;
+    this.startedAt = startedAt ?? clock();
+    this.deadline = this.startedAt + limits.timeoutMs;
   }
 
   /** Milliseconds left before the deadline (0 or less: none). */

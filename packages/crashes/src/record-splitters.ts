@@ -19,6 +19,8 @@ export class RecordSink {
   constructor(
     onRecord: (text: string) => void,
     private readonly options: ReadOptions = {},
+    /** The bytes are NDJSON lines from a line's start (a share of a file): no sniffing, no BOM. */
+    lines = false,
   ) {
     this.emit = (text) => {
       if (this.failed) return;
@@ -29,6 +31,10 @@ export class RecordSink {
         throw error;
       }
     };
+    if (lines) {
+      this.bom = undefined;
+      this.splitter = new LineSplitter(this.emit, options);
+    }
   }
 
   push(data: Buffer): void {

@@ -1,5 +1,5 @@
 import { formatCount } from '@sre-toolkit/action';
-import { describeUrl, forEachFileRecord, resolveSourceFiles, SourceError } from './file-records';
+import { describeUrl, forEachFileRecord, isFileError, resolveSourceFiles, SourceError } from './file-records';
 import { MAX_RECORD_BYTES, ReadStopped, type ReadBudget } from './read-budget';
 
 export interface SourceOptions {
@@ -17,6 +17,18 @@ export interface SourceOptions {
   /** Called after each chunk read: reading waits for the promise it returns (ReadOptions.pause). */
   readonly pause?: () => Promise<void> | undefined;
   readonly maxRecord?: number;
+  /**
+   * Reads the matched files another way (on several threads: grouping-parts.ts) and says what it
+   * read, or undefined to leave them to readSources, one after another.
+   */
+  readonly shares?: (files: readonly string[]) => Promise<SharesRead | undefined>;
+}
+
+/** What reading files in shares gave: records per file, in the files' order; why it ended early. */
+export interface SharesRead {
+  readonly records: readonly number[];
+  readonly stopped?: string;
+  readonly error?: { readonly file: string; readonly code: string };
 }
 
 export interface SourceLog {
@@ -66,7 +78,17 @@ export async function readSources(
           'source matched no files: check the paths (relative to the workspace) and that the export step ran.',
       };
     }
-    for (const file of files) {
+    const split = files.length ? await options.shares?.(files) : undefined;
+    if (split) {
+      for (const [i, n] of split.records.entries()) {
+        records += n;
+        if (!split.stopped && !split.error) log.info(`Read ${formatCount(n)} records from ${files[i]}.`);
+      }
+      if (split.error)
+        return { error: `source file ${split.error.file} could not be read (${split.error.code}).` };
+      if (split.stopped) return stop(new ReadStopped(split.stopped));
+    }
+    for (const file of split ? [] : files) {
       const before = records;
       try {
         await forEachFileRecord(file, count, read);
@@ -100,8 +122,4 @@ export async function readSources(
     log.info(`Read ${formatCount(records - before)} records from ${describeUrl(options.url)}.`);
   }
   return { records };
-}
-
-function isFileError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }

@@ -1,5 +1,6 @@
 import { groupTitle, type Fingerprint } from './fingerprint';
 import { FingerprintMemo } from './fingerprint-memo';
+import { mergeGroupState, type GroupingShare, type GroupState } from './group-state';
 import type { CrashGroup, CriticalReason, Grouping, GroupingOptions, Trend } from './groups';
 import type { bySchema } from './normalize';
 import {
@@ -12,30 +13,6 @@ import {
 } from './report-normalize';
 import { displayUri } from './scrub';
 import { compareVersions, versionLabel } from './versions';
-
-interface GroupState {
-  readonly fp: Fingerprint;
-  type: string;
-  /** The most recent report: its message titles the group and its frames are the sample. */
-  latest: Crash;
-  count: number;
-  fatal: number;
-  users: Set<string>;
-  firstSeen: number;
-  lastSeen: number;
-  versions: Set<string>;
-  platforms: Set<string>;
-  maxWindowVersion: string;
-  /** The version pair last compared with the maximum: most reports repeat it, skip the work. */
-  lastWindowApp: string;
-  lastWindowBuild: string;
-  baselineCount: number;
-  historyCount: number;
-  lastHistorySeen: number;
-  maxHistoryVersion: string;
-  lastHistoryApp: string;
-  lastHistoryBuild: string;
-}
 
 /**
  * Distinct traces the grouper keeps parsed (a few MB of text): on a realistic export the same bug
@@ -133,6 +110,38 @@ export class StreamingGrouper {
   private added(normalized: { crash: Crash } | { rejected: string }): void {
     if ('rejected' in normalized) this.reject(normalized.rejected);
     else this.add(normalized.crash);
+  }
+
+  /** What this grouper holds (after settle()), to merge into the grouper of the records before it. */
+  share(): GroupingShare {
+    if (this.waiting.length) throw new Error('share() before settle()');
+    const { earliest, reports, history, fatal } = this;
+    return {
+      groups: [...this.groups.values()],
+      rejected: [...this.rejected],
+      earliest,
+      reports,
+      history,
+      fatal,
+    };
+  }
+
+  /**
+   * Adds the share of the records that came after all of this grouper's: the result is the one
+   * grouping them all in one grouper gives (groups.ts: every statistic is commutative; the ties
+   * order breaks, the earlier side keeps).
+   */
+  merge(share: GroupingShare): void {
+    for (const [reason, n] of share.rejected) this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + n);
+    for (const g of share.groups) {
+      const mine = this.groups.get(g.fp.fingerprint);
+      if (mine) mergeGroupState(mine, g);
+      else this.groups.set(g.fp.fingerprint, g);
+    }
+    this.earliest = Math.min(this.earliest, share.earliest);
+    this.reports += share.reports;
+    this.history += share.history;
+    this.fatal += share.fatal;
   }
 
   reject(reason: string): void {
