@@ -63,6 +63,8 @@ export const SAMPLE_FRAMES = 5;
 
 /** In-app frames a fingerprint reads at most (fingerprint.ts): a trace is read no further. */
 export const MAX_FINGERPRINT_FRAMES = 7;
+/** Obfuscated traces: how many top frames' offsets make the fingerprint (a trace keeps no more). */
+export const MAX_FINGERPRINT_OFFSETS = 5;
 
 /** Messages are cut here before any pattern sees them: nothing longer helps a human or a group. */
 export const MAX_MESSAGE = 8192;
@@ -181,11 +183,12 @@ export class TraceCache {
       keepTop: this.keepTop,
       memo: this.lines,
       enough: MAX_FINGERPRINT_FRAMES,
+      offsets: MAX_FINGERPRINT_OFFSETS,
     });
     return {
       obfuscated: trace.obfuscated,
       ...(trace.buildId ? { buildId: trace.buildId } : {}),
-      ...(trace.offsets ? { offsets: trace.offsets.slice(0, 16) } : {}),
+      ...(trace.offsets ? { offsets: trace.offsets } : {}),
       frames: trace.frames.map((f) => this.frameOf(f)),
     };
   }
