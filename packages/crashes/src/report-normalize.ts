@@ -124,18 +124,7 @@ export class TraceCache {
   read(text: string): ParsedTrace {
     const h = sampledHash(text);
     let bucket = this.byHash.get(h);
-    if (bucket) {
-      for (let i = 0; i < bucket.length; i++) {
-        const hit = bucket[i] as CachedTrace;
-        if (hit.text !== text) continue;
-        // One place forward: the traces repeated most are compared first.
-        if (i > 0) {
-          bucket[i] = bucket[i - 1] as CachedTrace;
-          bucket[i - 1] = hit;
-        }
-        return hit.parsed;
-      }
-    }
+    if (bucket) for (const hit of bucket) if (hit.text === text) return hit.parsed;
     const parsed = this.inAppOnly(text) ?? this.parse(text);
     // Obfuscated traces differ in every report (pid, addresses): caching them would only churn.
     if (parsed.obfuscated) return parsed;
