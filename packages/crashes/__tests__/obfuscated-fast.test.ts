@@ -156,6 +156,8 @@ describe('FingerprintMemo on obfuscated traces', () => {
       { ...base, type: 'StateError', buildId: 'b1', offsets: [] },
       { ...base, type: 'StateError', buildId: 'b1', message: 'other', offsets: [] },
       { ...base, type: 'StateError', buildId: 'b1' },
+      { ...base, type: 'StateError', buildId: 'b1', offsets: [`virt:${'f'.repeat(200)}`] },
+      { ...base, type: 'StateError', buildId: 'b1', offsets: [`virt:${'f'.repeat(200)}`, 'virt:2'] },
     ];
     for (const memo of [new FingerprintMemo('mara'), new FingerprintMemo('mara', 3)]) {
       // Twice: the second round answers from the tree.
@@ -165,5 +167,11 @@ describe('FingerprintMemo on obfuscated traces', () => {
     const distinct = new Set(cases.map((c) => fingerprintCrash(c, 'mara').fingerprint));
     // `unknown` and no build are one build; six offsets read as five; no offsets: the message.
     expect(distinct.size).toBe(cases.length - 3);
+    // A hostile offset is hashed every time, never kept as a key.
+    const memo = new FingerprintMemo('mara');
+    const long = cases[cases.length - 1] as Crash;
+    memo.of(long);
+    expect(memo.of(long)).not.toBe(memo.of(long));
+    expect(memo.of(cases[1] as Crash)).toBe(memo.of(cases[1] as Crash));
   });
 });

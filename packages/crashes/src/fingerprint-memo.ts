@@ -54,8 +54,11 @@ export class FingerprintMemo {
   private ofAddresses(crash: Crash): Fingerprint {
     const offsets = crash.offsets;
     if (!offsets?.length) return fingerprintCrash(crash, this.appPackage);
-    let node = this.child(this.root(this.byTypeObfuscated, crash.type), crash.buildId ?? 'unknown');
     const n = Math.min(offsets.length, MAX_FINGERPRINT_OFFSETS);
+    // Real offsets are a few dozen characters; a hostile one (a frame line of hex) is not kept.
+    for (let i = 0; i < n; i++)
+      if ((offsets[i] as string).length > MAX_OFFSET_KEY) return fingerprintCrash(crash, this.appPackage);
+    let node = this.child(this.root(this.byTypeObfuscated, crash.type), crash.buildId ?? 'unknown');
     for (let i = 0; i < n; i++) node = this.child(node, offsets[i] as string);
     return (node.fp ??= fingerprintCrash(crash, this.appPackage));
   }
@@ -99,6 +102,9 @@ export class FingerprintMemo {
     this.nodes = 0;
   }
 }
+
+/** `virt:` and 16 hex digits, or a symbol and its offset: longer offsets are hashed, not kept. */
+const MAX_OFFSET_KEY = 128;
 
 class PathNode {
   next: Map<string, PathNode> | undefined = undefined;
