@@ -3,6 +3,8 @@ import { sampleCorpusTraces } from '@sre-toolkit/testkit';
 import { parseDartStackTrace, type DartFrame } from '../src/dart-stack';
 import { inAppFramesByPackage } from '../src/in-app-frames';
 import { FrameLineMemo } from '../src/frame-memo';
+import { readFrame } from '../src/frame-lines';
+import fc from 'fast-check';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const APP = ['mara'];
@@ -85,5 +87,49 @@ describe('FrameLineMemo', () => {
       'CartService.check',
       'CartPage.tap',
     ]);
+  });
+
+  it('says null without a lookup for label prose, and only where readFrame finds no frame', () => {
+    const memo = new FrameLineMemo(APP);
+    for (const line of [
+      'pid: 1083, tid: 12230, name 1.ui',
+      'isolate_dso_base: 7b1c4f2000, vm_dso_base: 7b1c4f2000',
+      'os: android arch: arm64 comp: yes sim: no',
+    ])
+      expect([line, memo.read(line)]).toEqual([line, null]);
+    // A first word that is a location, an `@`, or no blank at all: read as before.
+    expect(memo.read('file: 1:2  Foo.bar')).toBeNull();
+    expect(memo.read('main.dart.js: 1:2  Foo.bar')).toBeNull();
+    expect(memo.read('bar@https://a.dev/main.dart.js:1:2')?.raw).toEqual([
+      'bar',
+      'https://a.dev/main.dart.js',
+      '1',
+      '2',
+    ]);
+    const part = fc.constantFrom(
+      'pid:',
+      'file:',
+      ':',
+      ' ',
+      '\t',
+      '@',
+      'https://a.dev/main.dart.js:1:2',
+      'package:mara/a.dart',
+      ' 12:3 ',
+      'Foo.bar',
+      'at ',
+      'x',
+      '\u00a0',
+    );
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 8 }), (parts) => {
+        const line = parts.join('').trim();
+        fc.pre(line.length > 0 && !line.startsWith('#'));
+        const read = new FrameLineMemo(APP).read(line);
+        expect(read === null).toBe(readFrame(line) === undefined);
+        if (read) expect(read.raw).toEqual(readFrame(line));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

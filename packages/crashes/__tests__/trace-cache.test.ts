@@ -143,6 +143,23 @@ describe('TraceCache (searching for in-app lines, stopping once the fingerprint 
       expect(parts(cache.read(t).frames)).toEqual(parts(new TraceCache(APP, 64).read(t).frames));
   });
 
+  it('answers every kept trace of a bucket with its own object, however often each is read', () => {
+    const body = Array.from({ length: 20 }, (_, i) => `#${i} F${i} (package:mara/a${i}.dart:1:1)`).join('\n');
+    const base = `${body}\n${'x'.repeat(1000 - body.length - 1)}`;
+    const texts = [...'abcdefgh'].map((c) => `${base[0]}${c}${base.slice(2)}`);
+    const cache = new TraceCache(APP, 64);
+    const kept = texts.map((t) => {
+      cache.read(t);
+      return cache.read(t);
+    });
+    // The last ones read most: they move forward in the bucket, past the others.
+    for (let round = 0; round < 20; round++)
+      for (let i = 0; i < texts.length; i++)
+        if (round % (texts.length - i) === 0) expect(cache.read(texts[i] as string)).toBe(kept[i]);
+    for (const [i, t] of texts.entries()) expect(cache.read(t)).toBe(kept[i]);
+    expect(new Set(kept).size).toBe(texts.length);
+  });
+
   it('rules out the same short traces as the plain pattern of every other in-app location', () => {
     const plain = /file:|:\/\/|lib[/\\]|packages\/|\.m?js|\x20abs\x20|\*\*\* \*\*\*/;
     const part = fc.constantFrom(

@@ -84,6 +84,11 @@ export interface ParseOptions {
    * changes no fingerprint. Counts then cover only the lines read.
    */
   readonly enough?: number;
+  /**
+   * Obfuscated traces: keep this many offsets (default MAX_FRAMES). Past them, a plain
+   * `#NN abs <hex>` line is only recognized (plainAbsLine), never sliced or read for its offset.
+   */
+  readonly offsets?: number;
 }
 
 export function parseDartStackTrace(text: string, options: ParseOptions = {}): DartTrace {
@@ -107,6 +112,7 @@ export function parseDartStackTrace(text: string, options: ParseOptions = {}): D
   let gap = false;
   let start = 0;
   const runs = new InAppRuns(compact ? options.enough : undefined);
+  const maxOffsets = Math.min(options.offsets ?? MAX_FRAMES, MAX_FRAMES);
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
@@ -114,6 +120,12 @@ export function parseDartStackTrace(text: string, options: ParseOptions = {}): D
     start = end + 1;
     if (distinct >= MAX_FRAMES || end - from > MAX_FRAME_LINE) {
       if (text.slice(from, end).trim()) skipped++;
+      continue;
+    }
+    // The rest of an obfuscated trace's frames, once its kept offsets are read: what the read
+    // below would do with such a line is set `obfuscated` and drop the offset.
+    if (offsets.length >= maxOffsets && plainAbsLine(text, from, end)) {
+      obfuscated = true;
       continue;
     }
     let line = text.slice(from, end).trim();
@@ -145,7 +157,7 @@ export function parseDartStackTrace(text: string, options: ParseOptions = {}): D
       const offset = c0 === 35 /* # */ && line.includes(' abs ') ? obfuscatedOffset(line) : undefined;
       if (offset !== undefined) {
         obfuscated = true;
-        if (offsets.length < MAX_FRAMES) offsets.push(offset);
+        if (offsets.length < maxOffsets) offsets.push(offset);
       } else {
         const read = memo?.read(line);
         const raw = read ? read.raw : read === null ? undefined : readFrame(line);
@@ -214,6 +226,32 @@ class InAppRuns {
 /** No obfuscated frame (` abs `) nor header from `from` on. */
 const cannotObfuscate = (text: string, from: number) =>
   text.indexOf(' abs ', from) === -1 && text.indexOf('*** ***', from) === -1;
+
+/**
+ * True when text[from, end) is, trimmed, `#<digits> +abs +<hex digits>…` ending in a hex digit:
+ * a line the read takes as an obfuscated frame (it holds ` abs ` and OBFUSCATED_FRAME matches),
+ * with no async gap glued to its end (those end in `>`, `=` or `p`). A scan of the text, without
+ * a slice; anything else (other blanks, a `\u00a0`) is left to the read.
+ */
+export function plainAbsLine(text: string, from: number, end: number): boolean {
+  let i = from;
+  while (i < end && isBlank(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 35 /* # */) return false;
+  const digits = ++i;
+  while (i < end && isDigit(text.charCodeAt(i))) i++;
+  if (i === digits || text.charCodeAt(i) !== 32) return false;
+  while (text.charCodeAt(i) === 32) i++;
+  if (!text.startsWith('abs ', i)) return false;
+  i += 4;
+  while (text.charCodeAt(i) === 32) i++;
+  if (i >= end || !isHexDigit(text.charCodeAt(i))) return false;
+  let last = end - 1;
+  while (last > i && (isBlank(text.charCodeAt(last)) || text.charCodeAt(last) === 13)) last--;
+  return isHexDigit(text.charCodeAt(last));
+}
+
+const isBlank = (c: number) => c === 32 || c === 9;
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** The line without a trailing `<asynchronous suspension>` or Chain gap, when it has one. */
 export function gluedGap(line: string): string | undefined {

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { parameterize } from './parameterize';
 import type { Crash, Frame } from './normalize';
-import { MAX_FINGERPRINT_FRAMES } from './report-normalize';
+import { MAX_FINGERPRINT_FRAMES, MAX_FINGERPRINT_OFFSETS } from './report-normalize';
 
 /** Bump when the algorithm changes, so old and new groups never merge silently (REFERENCE §4). */
 export const FINGERPRINT_VERSION = 'fp:v2';
-/** Obfuscated traces: how many top frames' offsets make the fingerprint. */
-export const MAX_FINGERPRINT_OFFSETS = 5;
-export { MAX_FINGERPRINT_FRAMES };
+export { MAX_FINGERPRINT_FRAMES, MAX_FINGERPRINT_OFFSETS };
 
 export interface Fingerprint {
   /** `fp:v2:` and 16 hex digits of a SHA-256. */

@@ -66,6 +66,7 @@ export class FrameLineMemo {
       map = this.vm;
     }
     if (key.length > MAX_KEY) return undefined;
+    if (map === this.other && isLabelProse(line)) return null;
     const hit = map.get(key);
     if (hit !== undefined) return hit;
     const raw = readFrame(line);
@@ -82,6 +83,18 @@ export class FrameLineMemo {
     map.set(ownCopy(key), made);
     return made;
   }
+}
+
+/**
+ * `pid: 4711, tid: 4712, name 1.ui`, `isolate_dso_base: 7b1c4f2000, …` (an obfuscated trace's
+ * header, different in every report): a first word ending in `:` and no `@` is no frame in any
+ * format readFrame knows (no location ends in `:`, and without `@` the browsers' form needs a line
+ * without blanks). Said without a lookup or a read.
+ */
+function isLabelProse(line: string): boolean {
+  let i = 0;
+  while (i < line.length && line.charCodeAt(i) !== 32 && line.charCodeAt(i) !== 9) i++;
+  return i > 0 && i < line.length && line.charCodeAt(i - 1) === 58 /* : */ && !line.includes('@');
 }
 
 /** Longer lines are read every time: keeping them would cost more memory than it saves. */

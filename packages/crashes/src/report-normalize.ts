@@ -10,13 +10,13 @@ import type { CrashReport } from './crash-report-schema';
 import { inAppFramesByPackage } from './in-app-frames';
 import { BUILD_NUMBER, isCrashReport, PLATFORMS, TYPE_NAME, VERSION } from './report-checks';
 import { FrameLineMemo, type MemoFrame } from './frame-memo';
-import { isSentryEvent, isSentryEventWithNulls } from './sentry-checks';
+import { asSentryShape, isSentryEvent, isSentryEventWithNulls } from './sentry-checks';
 import type { SentryEvent } from './sentry-event-schema';
 
 import { parseIsoTimestamp } from './timestamps';
 import { sampledHash } from './trace-hash';
 
-export { parseIsoTimestamp };
+export { asSentryShape, parseIsoTimestamp };
 
 /** One frame, most recent first, in either input format. */
 export interface Frame {
@@ -63,6 +63,8 @@ export const SAMPLE_FRAMES = 5;
 
 /** In-app frames a fingerprint reads at most (fingerprint.ts): a trace is read no further. */
 export const MAX_FINGERPRINT_FRAMES = 7;
+/** Obfuscated traces: how many top frames' offsets make the fingerprint (a trace keeps no more). */
+export const MAX_FINGERPRINT_OFFSETS = 5;
 
 /** Messages are cut here before any pattern sees them: nothing longer helps a human or a group. */
 export const MAX_MESSAGE = 8192;
@@ -181,11 +183,12 @@ export class TraceCache {
       keepTop: this.keepTop,
       memo: this.lines,
       enough: MAX_FINGERPRINT_FRAMES,
+      offsets: MAX_FINGERPRINT_OFFSETS,
     });
     return {
       obfuscated: trace.obfuscated,
       ...(trace.buildId ? { buildId: trace.buildId } : {}),
-      ...(trace.offsets ? { offsets: trace.offsets.slice(0, 16) } : {}),
+      ...(trace.offsets ? { offsets: trace.offsets } : {}),
       frames: trace.frames.map((f) => this.frameOf(f)),
     };
   }
@@ -243,43 +246,6 @@ export function normalizeChecked(
   const report = value as Record<string, unknown>;
   if (isCrashReport(report)) return { crash: fromApp(report, traces) };
   return { unchecked: report, sentry: false };
-}
-
-/** Deep enough for every field the Sentry schema reads: event → exception → values → [i] → stacktrace → frames → [i] → field. */
-const NULL_DEPTH = 8;
-
-/** The event without `null` members (copied only where it has some), `exception: [...]` wrapped. */
-export function asSentryShape(event: Record<string, unknown>, mayHaveNulls = true): Record<string, unknown> {
-  const out = mayHaveNulls ? (withoutNulls(event, NULL_DEPTH) as Record<string, unknown>) : event;
-  return Array.isArray(out.exception) ? { ...out, exception: { values: out.exception } } : out;
-}
-
-function withoutNulls(value: unknown, depth: number): unknown {
-  if (depth === 0 || typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      const w = withoutNulls(v, depth - 1);
-      if (w !== v) (copy ??= value.slice())[i] = w;
-    }
-    return copy ?? value;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  let changed = false;
-  const values: unknown[] = new Array(keys.length);
-  for (let k = 0; k < keys.length; k++) {
-    const v = record[keys[k] as string];
-    const w = v === null ? null : withoutNulls(v, depth - 1);
-    values[k] = w;
-    if (w !== v || v === null) changed = true;
-  }
-  if (!changed) return value;
-  // A new object with the non-null members: `delete` on a copy would slow every later read of it.
-  const out: Record<string, unknown> = {};
-  for (let k = 0; k < keys.length; k++) if (values[k] !== null) out[keys[k] as string] = values[k];
-  return out;
 }
 
 export function fromApp(r: CrashReport, traces: TraceCache): Crash {

@@ -24,7 +24,7 @@ const all = (xs: readonly unknown[], check: (x: unknown) => boolean) => {
 /**
  * The event check, with `absent` saying which member values count as left out: `undefined` for
  * the schema's own rule; `undefined` or `null` for an event read as it came, whose `null` members
- * asSentryShape would have dropped (report-normalize.ts).
+ * asSentryShape (below) would have dropped.
  */
 function sentryEventCheck(absent: (v: unknown) => boolean): (v: Record<string, unknown>) => boolean {
   const optionalString = (v: unknown) => absent(v) || typeof v === 'string';
@@ -101,4 +101,41 @@ export function isSentryEvent(v: Record<string, unknown>): v is SentryEvent {
  */
 export function isSentryEventWithNulls(v: Record<string, unknown>): boolean {
   return checkEventWithNulls(v);
+}
+
+/** Deep enough for every field the Sentry schema reads: event → exception → values → [i] → stacktrace → frames → [i] → field. */
+const NULL_DEPTH = 8;
+
+/** The event without `null` members (copied only where it has some), `exception: [...]` wrapped. */
+export function asSentryShape(event: Record<string, unknown>, mayHaveNulls = true): Record<string, unknown> {
+  const out = mayHaveNulls ? (withoutNulls(event, NULL_DEPTH) as Record<string, unknown>) : event;
+  return Array.isArray(out.exception) ? { ...out, exception: { values: out.exception } } : out;
+}
+
+function withoutNulls(value: unknown, depth: number): unknown {
+  if (depth === 0 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const w = withoutNulls(v, depth - 1);
+      if (w !== v) (copy ??= value.slice())[i] = w;
+    }
+    return copy ?? value;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let changed = false;
+  const values: unknown[] = new Array(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    const v = record[keys[k] as string];
+    const w = v === null ? null : withoutNulls(v, depth - 1);
+    values[k] = w;
+    if (w !== v || v === null) changed = true;
+  }
+  if (!changed) return value;
+  // A new object with the non-null members: `delete` on a copy would slow every later read of it.
+  const out: Record<string, unknown> = {};
+  for (let k = 0; k < keys.length; k++) if (values[k] !== null) out[keys[k] as string] = values[k];
+  return out;
 }
