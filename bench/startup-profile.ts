@@ -137,12 +137,13 @@ function charge(profile: Profile, bundleDir: string): Map<string, number> {
     const n = byId.get(id);
     const f = n?.callFrame;
     let who: string;
-    if (f?.url.startsWith('file:') && f.url.includes(bundleDir)) who = bundleOwner(mapFor(f.url), f);
-    else {
-      const up = parent.get(id);
-      if (up !== undefined && byId.get(up)?.callFrame.functionName !== '(root)') who = owner(up);
-      else who = NATIVE[f?.functionName ?? ''] ?? nodeOwner(n, byId);
-    }
+    const up = parent.get(id);
+    // The shared require of the built-ins (scripts/minify-chunks.mjs) has no source of its own: a
+    // built-in it loads counts for the module that asked, `external "node:http"`, as before it.
+    if (f?.functionName === '__nccRequire' && up !== undefined) who = owner(up);
+    else if (f?.url.startsWith('file:') && f.url.includes(bundleDir)) who = bundleOwner(mapFor(f.url), f);
+    else if (up !== undefined && byId.get(up)?.callFrame.functionName !== '(root)') who = owner(up);
+    else who = NATIVE[f?.functionName ?? ''] ?? nodeOwner(n, byId);
     cache.set(id, who);
     return who;
   };
