@@ -29,12 +29,29 @@ export function compressEntry(dir, { entry = 'index.js', sourceMaps = false } = 
     join(dir, entry),
     { compress: { keep_fnames: true, keep_classnames: true, passes: 2 }, mangle },
     sourceMaps,
+    shareRequire,
   );
 }
 
-function minifyFile(path, options, sourceMaps) {
+/**
+ * ncc loads each Node built-in as `e.exports=w(import.meta.url)("http")`: a new `createRequire` per
+ * built-in, each resolving the file URL to a path again (~50 µs each, ~0.7 ms for the 15 a run loads).
+ * This makes them share one `require`, made on first use. The calls are padded to their old length
+ * and the function goes after the last line, so the source map of the text stays exact.
+ */
+export function shareRequire(code) {
+  const alias = /import\{createRequire as ([\w$]+)\}from"module"/.exec(code)?.[1];
+  if (!alias) return code;
+  const call = `${alias}(import.meta.url)`;
+  const calls = new RegExp(`(?<![\\w$.])${alias.replaceAll('$', '\\$')}\\(import\\.meta\\.url\\)`, 'g');
+  const shared = code.replace(calls, () => '__nccRequire'.padEnd(call.length));
+  if (shared === code) return code;
+  return `${shared}\nvar __nccRequireOnce;function __nccRequire(id){return(__nccRequireOnce??=${call})(id)}\n`;
+}
+
+function minifyFile(path, options, sourceMaps, prepare = (code) => code) {
   const mapPath = `${path}.map`;
-  const { code, map } = minifySync(readFileSync(path, 'utf8'), {
+  const { code, map } = minifySync(prepare(readFileSync(path, 'utf8')), {
     module: true,
     ...options,
     format: { comments: false },

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import * as z from 'zod/mini';
 import { readRunContext } from '../src/context';
 import { formatDuration, parseDuration } from '../src/durations';
 import {
@@ -10,6 +12,8 @@ import {
   integer,
   number,
   parseInputs,
+  rule,
+  type TextRule,
 } from '../src/inputs';
 import { Secrets } from '../src/runtime';
 import { table } from '../src/summary';
@@ -72,6 +76,42 @@ describe('parseInputs', () => {
       'Input "window" must be a duration like 500ms, 30s, 15m, 24h or 14d, got "2 days"',
       'Input "on" may only list a, b; "c" is not one',
     ]);
+  });
+});
+
+describe('rule', () => {
+  // What the schema was before it dropped the z.string() step: the same rule behind a string check.
+  const piped = <T>(parse: TextRule<T>) =>
+    z.pipe(
+      z.string(),
+      z.transform((text: string, ctx) => {
+        const result = parse(text);
+        if ('error' in result) {
+          ctx.issues.push({ code: 'custom', message: result.error, input: text });
+          return z.NEVER;
+        }
+        return result.value;
+      }),
+    );
+  const rules: [string, TextRule<unknown>][] = [
+    ['integer', (t) => (/^\d+$/.test(t) ? { value: Number(t) } : { error: `not a number: ${t}` })],
+    ['list', (t) => ({ value: t.split(',') })],
+    ['never', (t) => ({ error: `refused ${JSON.stringify(t)}` })],
+  ];
+
+  it.each(rules)('gives what the rule gives, as the piped schema did (%s)', (_, parse) => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^\d{1,4}$/)), (text) => {
+        const now = z.safeParse(rule(parse), text);
+        const before = z.safeParse(piped(parse), text);
+        expect(now.success).toBe(before.success);
+        expect(now.data).toEqual(before.data);
+        expect(now.error?.issues.map((i) => i.message)).toEqual(before.error?.issues.map((i) => i.message));
+        const own = parse(text);
+        if ('error' in own) expect(now.error?.issues[0]?.message).toBe(own.error);
+        else expect(now.data).toEqual(own.value);
+      }),
+    );
   });
 });
 

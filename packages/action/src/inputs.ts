@@ -36,18 +36,20 @@ export function input<T>(
 /** A parser for one input's text: a value, or the rule it broke (written for the workflow author). */
 export type TextRule<T> = (text: string) => { value: T } | { error: string };
 
+/**
+ * The input's zod/mini schema: one transform that applies the rule. Input text is always a string
+ * (parseInputs reads it so), so no `z.string()` check precedes it: a pipe of the two cost every run
+ * three schemas per input to build and two to run, at start-up (issue #16).
+ */
 export function rule<T>(parse: TextRule<T>): z.ZodMiniType<T, string> {
-  return z.pipe(
-    z.string(),
-    z.transform((text: string, ctx) => {
-      const result = parse(text);
-      if ('error' in result) {
-        ctx.issues.push({ code: 'custom', message: result.error, input: text });
-        return z.NEVER;
-      }
-      return result.value;
-    }),
-  );
+  return z.transform((text: string, ctx) => {
+    const result = parse(text);
+    if ('error' in result) {
+      ctx.issues.push({ code: 'custom', message: result.error, input: text });
+      return z.NEVER;
+    }
+    return result.value;
+  });
 }
 
 const quote = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crashCorpusLines, realisticCorpusLines } from '@sre-toolkit/testkit';
 import { forEachFileRecord } from '../src/file-records';
+import { LineSplitter } from '../src/record-splitters';
 import { groupInShares, planShares } from '../src/grouping-parts';
 import { ReadBudget } from '../src/read-budget';
 import { readShare } from '../src/share-reading';
@@ -128,6 +129,30 @@ describe('planShares and readShare', () => {
   });
 });
 
+describe('the record cap', () => {
+  it('measures a line from its first byte that is not blank, wherever the chunks are cut', () => {
+    const max = 64;
+    const report = '{"a":"' + 'x'.repeat(40) + '"}';
+    // Leading blanks that alone would push the line over the cap; the record itself is under it.
+    const text = `{"b":1}\n${' '.repeat(max)}${report}\n{"c":2}\n`;
+    const bytes = Buffer.from(text);
+    const seen = new Set<string>();
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const got: string[] = [];
+      let over = 0;
+      const splitter = new LineSplitter((t) => got.push(t.trim()), {
+        maxRecord: max,
+        onOversized: () => over++,
+      });
+      splitter.push(bytes.subarray(0, cut));
+      splitter.push(bytes.subarray(cut));
+      splitter.end();
+      seen.add(`${got.join('|')} over=${over}`);
+    }
+    expect([...seen]).toEqual([`{"b":1}|${report}|{"c":2} over=0`]);
+  });
+});
+
 describe('groupInShares', () => {
   const big = (name: string) => {
     const file = join(dir, name);
@@ -146,6 +171,39 @@ describe('groupInShares', () => {
       info: () => undefined,
     });
     expect(split).toBeUndefined();
+  });
+
+  it('leaves files it cannot read, a JSON array, or one huge line to one thread (which reports them)', async () => {
+    const file = big('readable.ndjson');
+    const size = readFileSync(file).length;
+    const array = join(dir, 'array.json');
+    writeFileSync(array, `${' '.repeat(10)}[${records(50).slice(0, 40).join(',')}]`);
+    const line = join(dir, 'line.ndjson');
+    writeFileSync(line, 'x'.repeat(5000));
+    const cases = [
+      [
+        { file, size },
+        { file: join(dir, 'missing.ndjson'), size: 10 },
+      ],
+      [
+        { file, size },
+        { file: array, size: readFileSync(array).length },
+      ],
+      [{ file: line, size: 5000 }],
+    ];
+    for (const files of cases) {
+      const g = new StreamingGrouper(OPTIONS);
+      const split = await groupInShares(files, g, {
+        ...READ,
+        script: '/nonexistent/worker.js',
+        grouping: OPTIONS,
+        budget: budget(),
+        info: () => undefined,
+        minShareBytes: 1,
+        threads: 2,
+      });
+      expect(split).toBeUndefined();
+    }
   });
 
   it('reads a failed worker’s share itself, and says so: the digest is the same', async () => {

@@ -108,5 +108,8 @@ export function describeUrl(url: string): string {
 
 /** An error from the file system (ENOENT, EACCES, EISDIR…), as opposed to a bug. */
 export function isFileError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
+  // Not `instanceof Error`: an error made in another realm (a vm context, as under jest) is one too.
+  return (
+    typeof error === 'object' && error !== null && typeof (error as NodeJS.ErrnoException).code === 'string'
+  );
 }

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { formatBytes } from './byte-size';
+import { isFileError } from './file-records';
 import { SHARE_ARG } from './grouping-entry';
 import type { GroupingShare } from './group-state';
 import type { GroupingOptions } from './groups';
@@ -61,10 +62,9 @@ export async function groupInShares(
     MAX_SHARES,
     Math.floor(total / (options.minShareBytes ?? MIN_SHARE_BYTES)),
   );
-  if (count < 2 || total > options.budget.limits.maxBytes || !files.every((f) => isNdjson(f.file))) return;
-  const shares = planShares(files, count);
-  // No line end past the first cut (one huge line): nothing to share.
-  if (shares.length < 2) return undefined;
+  if (count < 2 || total > options.budget.limits.maxBytes) return undefined;
+  const shares = planned(files, count);
+  if (!shares) return undefined;
   options.info(`${formatBytes(total)} of NDJSON: grouped on ${shares.length} threads, a share each.`);
   const { budget } = options;
   const job = (ranges: readonly ShareRange[]): ShareJob => ({
@@ -91,6 +91,25 @@ export async function groupInShares(
     parts.push(got);
   }
   return combine(files, shares, parts);
+}
+
+/**
+ * The shares, or undefined when the files are not worth splitting: one is a JSON array, no line
+ * ends past the first cut (one huge line), or one cannot be read (readSources then says so, as
+ * it always does: an unreadable file is a message, never a crash).
+ */
+function planned(
+  files: readonly { readonly file: string; readonly size: number }[],
+  count: number,
+): ShareRange[][] | undefined {
+  try {
+    if (!files.every((f) => isNdjson(f.file))) return undefined;
+    const shares = planShares(files, count);
+    return shares.length < 2 ? undefined : shares;
+  } catch (error) {
+    if (isFileError(error)) return undefined;
+    throw error;
+  }
 }
 
 /** Per file records, in the files' order; the first share (in order) that ended early says why. */
@@ -208,7 +227,10 @@ function afterNewline(file: string, at: number, size: number): number {
   }
 }
 
-/** An NDJSON file: its first character that is not blank (nor a byte-order mark) opens no array. */
+/**
+ * An NDJSON file: its first character that is not blank (nor a byte-order mark) opens no array.
+ * A file that is empty or all blank (shorter than the bytes looked at) counts too: it holds no record.
+ */
 function isNdjson(file: string): boolean {
   const fd = openSync(file, 'r');
   try {
@@ -216,7 +238,7 @@ function isNdjson(file: string): boolean {
     const n = readSync(fd, buf, 0, buf.length, 0);
     let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
     while (i < n && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0a || buf[i] === 0x0d)) i++;
-    return i < n && buf[i] !== 0x5b;
+    return i < n ? buf[i] !== 0x5b : n < buf.length;
   } finally {
     closeSync(fd);
   }

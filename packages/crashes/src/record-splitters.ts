@@ -155,12 +155,14 @@ export class LineSplitter implements RecordSplitter {
         if (c === NEWLINE) start = j + 1;
         else if (c !== 0x20 && c !== 0x09 && c !== CR) break;
       }
-      // Only blanks left: nothing to keep (a line's leading blanks mean nothing to JSON).
+      // Only blanks left: nothing to keep (a line's leading blanks mean nothing to JSON). A line
+      // is measured and kept from its first byte that is not blank, wherever the reads fall: the
+      // record cap must not depend on where a chunk (or a thread's share) begins.
       if (j === n) return;
       const end = chunk.indexOf(NEWLINE, j);
-      if (end === -1) return this.keep(chunk, start, n);
-      if (end - start > this.max) this.options.onOversized?.();
-      else this.line(chunk, start, end);
+      if (end === -1) return this.keep(chunk, j, n);
+      if (end - j > this.max) this.options.onOversized?.();
+      else this.line(chunk, j, end);
       start = end + 1;
     }
   }
