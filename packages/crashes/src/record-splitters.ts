@@ -152,8 +152,7 @@ export class LineSplitter implements RecordSplitter {
       let j = start;
       for (; j < n; j++) {
         const c = chunk[j] as number;
-        if (c === NEWLINE) start = j + 1;
-        else if (c !== 0x20 && c !== 0x09 && c !== CR) break;
+        if (c !== NEWLINE && c !== 0x20 && c !== 0x09 && c !== CR) break;
       }
       // Only blanks left: nothing to keep (a line's leading blanks mean nothing to JSON). A line
       // is measured and kept from its first byte that is not blank, wherever the reads fall: the
