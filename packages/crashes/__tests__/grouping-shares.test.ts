@@ -9,6 +9,7 @@ import { groupInShares, planShares } from '../src/grouping-parts';
 import { ReadBudget } from '../src/read-budget';
 import { readShare } from '../src/share-reading';
 import { StreamingGrouper } from '../src/streaming-grouper';
+import { UNUSUAL_RECORDS } from './unusual-records';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const OPTIONS = { appPackages: ['mara'], now: NOW, windowMs: 86_400_000, spikeFactor: 3, minEvents: 10 };
@@ -17,14 +18,8 @@ const dir = mkdtempSync(join(tmpdir(), 'crash-shares-'));
 /** A varied export with records only the schemas decide and ones they reject, spread through it. */
 function records(reports = 3000): string[] {
   const out = [...realisticCorpusLines({ now: NOW, reports }), ...crashCorpusLines({ now: NOW })];
-  const unusual = [
-    '{"type":"StateError","message":"m","stackTrace":"","fatal":"yes"}',
-    '{"exception":{"values":[]},"timestamp":1}',
-    '[1,2]',
-    'not json',
-    JSON.stringify({ exception: { values: [{ type: 'E', value: 'v' }] }, timestamp: -5 }),
-  ];
-  for (let i = 0; i < 50; i++) out.splice(i * 53 + 7, 0, unusual[i % unusual.length] as string);
+  for (let i = 0; i < 50; i++)
+    out.splice(i * 53 + 7, 0, UNUSUAL_RECORDS[i % UNUSUAL_RECORDS.length] as string);
   return out;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { crashCorpusLines, realisticCorpusLines } from '@sre-toolkit/testkit';
 import { CrashGrouper } from '../src/groups';
 import { StreamingGrouper } from '../src/streaming-grouper';
+import { UNUSUAL_RECORDS } from './unusual-records';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const OPTIONS = { appPackages: ['mara'], now: NOW, windowMs: 86_400_000, spikeFactor: 3, minEvents: 10 };
@@ -10,11 +11,7 @@ const OPTIONS = { appPackages: ['mara'], now: NOW, windowMs: 86_400_000, spikeFa
 function records(): string[] {
   const out = [...realisticCorpusLines({ now: NOW, reports: 1500 }), ...crashCorpusLines({ now: NOW })];
   const unusual = [
-    '{"type":"StateError","message":"m","stackTrace":"","fatal":"yes"}',
-    '{"exception":{"values":[]},"timestamp":1}',
-    '[1,2]',
-    'not json',
-    JSON.stringify({ exception: { values: [{ type: 'E', value: 'v' }] }, timestamp: -5 }),
+    ...UNUSUAL_RECORDS,
     JSON.stringify({ ...JSON.parse(out[3] as string), appVersion: '99.[x](y)' }),
   ];
   // Spread through the export, so waiting records and the ones after them interleave.
