@@ -7,6 +7,7 @@ import { SHARE_ARG } from './grouping-entry';
 import type { GroupingShare } from './group-state';
 import type { GroupingOptions } from './groups';
 import type { ReadBudget } from './read-budget';
+import { BOM, isBlank, OPEN_ARRAY } from './record-splitters';
 import { MIN_SHARE_BYTES, readShare, type ShareRange, type SharesOptions } from './share-reading';
 import type { SharesRead } from './sources';
 import { StreamingGrouper } from './streaming-grouper';
@@ -236,9 +237,10 @@ function isNdjson(file: string): boolean {
   try {
     const buf = Buffer.allocUnsafe(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-    while (i < n && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0a || buf[i] === 0x0d)) i++;
-    return i < n ? buf[i] !== 0x5b : n < buf.length;
+    // The sniff RecordSink makes, on the first 4 KiB.
+    let i = n >= BOM.length && buf.subarray(0, BOM.length).equals(BOM) ? BOM.length : 0;
+    while (i < n && isBlank(buf[i] as number)) i++;
+    return i < n ? buf[i] !== OPEN_ARRAY : n < buf.length;
   } finally {
     closeSync(fd);
   }

@@ -72,8 +72,9 @@ export class RecordSink {
   }
 }
 
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-const isBlank = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+/** The UTF-8 byte-order mark, and the bytes a record may be preceded by (also grouping-parts.ts). */
+export const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+export const isBlank = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
 
 interface RecordSplitter {
   push(chunk: Buffer): void;
@@ -192,7 +193,7 @@ export class LineSplitter implements RecordSplitter {
 
 const QUOTE = 34;
 const BACKSLASH = 92;
-const OPEN_ARRAY = 91;
+export const OPEN_ARRAY = 91;
 const CLOSE_ARRAY = 93;
 const OPEN_OBJECT = 123;
 const CLOSE_OBJECT = 125;
